@@ -1,0 +1,134 @@
+//! The one streaming pass over an image's layers that every consumer shares.
+//!
+//! Layers are read newest first, so the first version of a path met is its final one; whiteouts
+//! (`.wh.NAME`) and opaque directories (`.wh..wh..opq`) hide what lies below them. Each consumer
+//! ([`Visitor`]) declares up front, with a cheap [`PathFilter`], which paths it wants and whether it
+//! wants their content; only those are read into memory (bounded by
+//! [`crate::limits::MAX_FILE_BYTES_IN_MEMORY`]). Consumers that ask for history (secret scanning)
+//! also get every shadowed and deleted version, with the layer it came from. Nothing is written
+//! to disk. Layers decompress in parallel while the pass proceeds in order.
+
+use std::sync::Arc;
+
+use seatbelt_types::Digest;
+
+use crate::{Image, ImageError};
+
+/// What kind of file an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Directory,
+    /// A symbolic link.
+    Symlink,
+    /// A hard link to another path of the image.
+    Hardlink,
+    /// A character device.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// A named pipe.
+    Fifo,
+}
+
+/// Which version of a path an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Version {
+    /// What a container started from the image sees.
+    Final,
+    /// Replaced by the same path in a newer layer.
+    Shadowed,
+    /// Removed by a whiteout or opaque directory in a newer layer (still in every pull).
+    Deleted,
+}
+
+/// One file of one layer, as the walk presents it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    /// The path inside the image, normalised: relative to the root, no `.`, `..` or `//`
+    /// (`etc/os-release`; the root itself is never an entry).
+    pub path: String,
+    /// The kind of file.
+    pub kind: EntryKind,
+    /// Permission bits, including setuid/setgid/sticky.
+    pub mode: u32,
+    /// Owner.
+    pub uid: u64,
+    /// Group.
+    pub gid: u64,
+    /// Size in bytes (regular files).
+    pub size: u64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: u64,
+    /// For links: the target as written (a symlink's may be relative or absolute; a hardlink's is
+    /// normalised like `path`).
+    pub link_target: Option<String>,
+    /// Index of the layer in the manifest, 0 = oldest.
+    pub layer_index: usize,
+    /// The layer's digest (absent for a `dir:` root filesystem).
+    pub layer_digest: Option<Digest>,
+    /// Final, shadowed or deleted.
+    pub version: Version,
+}
+
+/// How much of a path a consumer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Interest {
+    /// Nothing.
+    Skip,
+    /// The entry's metadata only.
+    Metadata,
+    /// Metadata and content.
+    Content,
+}
+
+/// Decides, from a path and kind alone, what a consumer wants. Called on the decompression
+/// threads for every entry, so it must be cheap and do no I/O.
+pub type PathFilter = Arc<dyn Fn(&str, EntryKind) -> Interest + Send + Sync>;
+
+/// A consumer of the walk.
+pub trait Visitor: Send {
+    /// What this consumer wants; asked once, before the walk starts.
+    fn filter(&self) -> PathFilter;
+
+    /// Whether to be shown shadowed and deleted versions too (default: final versions only).
+    fn wants_history(&self) -> bool {
+        false
+    }
+
+    /// One wanted entry. `content` is present when [`Interest::Content`] was asked for a regular
+    /// file (or a hardlink whose target's content the walk holds); it holds at most the
+    /// in-memory limit, and `content_complete` says whether that was all of it.
+    fn visit(
+        &mut self,
+        entry: &Entry,
+        content: Option<&[u8]>,
+        content_complete: bool,
+    ) -> Result<(), ImageError>;
+}
+
+/// What a walk saw.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct WalkReport {
+    /// Layers read.
+    pub layers: usize,
+    /// Tar entries read, all layers together.
+    pub entries: u64,
+    /// Decompressed bytes read.
+    pub bytes: u64,
+    /// Entries skipped, each with the reason (device nodes, bad names…).
+    pub warnings: Vec<String>,
+}
+
+/// Walks every layer of `image` once, newest first, offering each entry to the visitors.
+pub fn walk(image: &Image, visitors: &mut [&mut dyn Visitor]) -> Result<WalkReport, ImageError> {
+    let _ = visitors;
+    Err(ImageError::malformed(
+        image.reference.clone(),
+        "the layer walk is not implemented yet",
+    ))
+}

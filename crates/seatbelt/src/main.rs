@@ -1,0 +1,5 @@
+//! The `seatbelt` command line.
+
+fn main() {
+    println!("seatbelt");
+}
