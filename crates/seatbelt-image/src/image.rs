@@ -160,6 +160,10 @@ impl RawConfig {
 
 /// Where one layer's content comes from.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "an image has a handful of layers; boxing buys nothing"
+)]
 pub enum LayerSource {
     /// A blob named by a manifest descriptor.
     Blob(Descriptor),

@@ -123,8 +123,13 @@ fn split_path_selector(whole: &str, rest: &str) -> Result<(PathBuf, ManifestSele
 }
 
 fn parse_registry(whole: &str, text: &str) -> Result<Reference, ImageError> {
-    text.parse::<Reference>()
-        .map_err(|e| invalid(whole, format!("{e}; accepted forms: {SCHEMES}")))
+    text.parse::<Reference>().map_err(|e| {
+        let reason = match e {
+            seatbelt_registry::ReferenceError::Invalid { reason, .. } => reason.to_string(),
+            seatbelt_registry::ReferenceError::BadDigest { source, .. } => source.to_string(),
+        };
+        invalid(whole, format!("{reason}; accepted forms: {SCHEMES}"))
+    })
 }
 
 impl FromStr for ImageRef {

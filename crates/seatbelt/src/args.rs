@@ -1,0 +1,107 @@
+//! The command line, as clap derive types. Each subcommand's options live beside its variant.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Hardened container images as the default: read, inspect and copy any image, no daemon needed.
+#[derive(Debug, Parser)]
+#[command(name = "seatbelt", version, propagate_version = true)]
+#[command(after_help = "IMAGE references:
+  oci-dir:PATH[:TAG|@sha256:…]   an OCI image layout directory
+  oci-archive:FILE[:TAG]         a tar of an OCI image layout
+  docker-archive:FILE[:TAG]      what `docker save` writes (gzip or not)
+  dir:PATH                       an unpacked root filesystem
+  registry:REF or REF            an image in a registry (debian:12, 127.0.0.1:5000/app@sha256:…)
+
+Exit codes: 0 ok, 1 a check failed, 2 an error.")]
+pub(crate) struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Print more about what is happening (-vv for debug output).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// The command.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Show an image's manifest digest, platform, config and layers.
+    Inspect(InspectArgs),
+    /// Copy an image between registries, OCI layouts, archives and directories.
+    Copy(CopyArgs),
+}
+
+/// Options for reaching images: platform choice and registry access.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SourceOptions {
+    /// The platform to pick from a multi-platform image, as os/arch[/variant] (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub(crate) platform: Option<String>,
+
+    /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.
+    #[arg(long, requires = "password_stdin")]
+    pub(crate) username: Option<String>,
+
+    /// Read the registry password or token from standard input.
+    #[arg(long, requires = "username")]
+    pub(crate) password_stdin: bool,
+
+    /// Allow plain HTTP to this registry host[:port] (loopback registries are always allowed).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub(crate) insecure_registry: Vec<String>,
+
+    /// Read registry credentials from this Docker config file instead of ~/.docker/config.json.
+    #[arg(long, value_name = "FILE", env = "SEATBELT_DOCKER_CONFIG")]
+    pub(crate) docker_config: Option<PathBuf>,
+}
+
+/// Output format of `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+/// `seatbelt inspect`.
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The image (see IMAGE references below).
+    pub(crate) image: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub(crate) format: InspectFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt copy`.
+#[derive(Debug, Args)]
+pub(crate) struct CopyArgs {
+    /// The image to read.
+    pub(crate) source_image: String,
+
+    /// Where to write it: oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], dir:PATH or a registry reference.
+    pub(crate) destination: String,
+
+    /// When writing to dir:, keep setuid and setgid bits (dropped by default).
+    #[arg(long)]
+    pub(crate) preserve_setuid: bool,
+
+    /// Print the copy report as JSON on standard output.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}

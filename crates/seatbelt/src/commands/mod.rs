@@ -1,0 +1,75 @@
+//! One module per subcommand; this one dispatches and holds what they share.
+
+mod copy;
+mod inspect;
+
+use std::io::Read;
+
+use miette::{Context, IntoDiagnostic};
+use seatbelt_image::{ImageRef, OpenOptions, Platform};
+use seatbelt_registry::{ClientOptions, Credentials};
+
+use crate::args::{Cli, Command, SourceOptions};
+use crate::Outcome;
+
+/// Runs the subcommand `cli` names.
+pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
+    match &cli.command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Copy(args) => copy::run(args, cli.quiet),
+    }
+}
+
+/// Registry options from the command line; reads the password from stdin when asked.
+pub(crate) fn registry_options(source: &SourceOptions) -> miette::Result<ClientOptions> {
+    let credentials = match (&source.username, source.password_stdin) {
+        (Some(username), true) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .into_diagnostic()
+                .wrap_err("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            if password.is_empty() {
+                miette::bail!("--password-stdin was given but standard input was empty; pipe the password in, e.g. `echo \"$TOKEN\" | seatbelt … --password-stdin`");
+            }
+            Some(Credentials {
+                username: username.clone(),
+                password,
+            })
+        }
+        _ => None,
+    };
+    Ok(ClientOptions {
+        insecure_registries: source.insecure_registry.clone(),
+        credentials,
+        docker_config: source.docker_config.clone(),
+    })
+}
+
+/// Open options from the command line.
+pub(crate) fn open_options(source: &SourceOptions) -> miette::Result<OpenOptions> {
+    let platform = source
+        .platform
+        .as_deref()
+        .map(str::parse::<Platform>)
+        .transpose()
+        .into_diagnostic()?;
+    Ok(OpenOptions {
+        platform,
+        registry: registry_options(source)?,
+        ..OpenOptions::default()
+    })
+}
+
+/// Parses an image reference and opens it.
+pub(crate) fn open_image(
+    reference: &str,
+    source: &SourceOptions,
+) -> miette::Result<seatbelt_image::Image> {
+    let image_ref: ImageRef = reference.parse().into_diagnostic()?;
+    let options = open_options(source)?;
+    seatbelt_image::open(&image_ref, &options)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot open image {reference}"))
+}
