@@ -1,1 +1,3 @@
 //! Test support shared by seatbelt's crates.
+
+pub mod debian;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what seatbelt's demo and tests need on Debian 12: the tools that build real fixture
+# images (mmdebstrap, umoci), the independent checkers (skopeo, umoci), a real registry
+# (docker-registry) with htpasswd for basic auth, and bubblewrap for running hardened images.
+# Idempotent and quick when everything is there. Needs root (or sudo).
+set -euo pipefail
+
+packages=(mmdebstrap umoci skopeo docker-registry apache2-utils bubblewrap rsync zstd pigz ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "install-deps: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The packaged registry starts a system service on :5000 where systemd runs; the tests start their
+# own on free loopback ports and never need it.
+
+if ! command -v cargo >/dev/null; then
+  echo "install-deps: no Rust toolchain: install one with rustup (https://rustup.rs) or 'apt-get install cargo', then run again" >&2
+  exit 2
+fi
