@@ -42,10 +42,15 @@ layer() { # layer STATE: make the bundle's rootfs equal STATE and cut a layer fr
 
 python_packages=(python3 python3-venv curl openssl ca-certificates)
 purge_hook='chroot "$1" dpkg --purge e2fsprogs'
+# requests 2.19.0 declares urllib3<1.24, so the pinned set (the one issue #2 names) is installed
+# with --no-deps plus the other dependencies at versions of that time: a conflicting, vulnerable
+# environment, as real ones often are. A clean environment keeps the host's CA variables (which
+# point at host paths) from overriding the copied bundle.
+pip_env='env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root PIP_CERT=/tmp/host-ca.crt REQUESTS_CA_BUNDLE=/tmp/host-ca.crt SSL_CERT_FILE=/tmp/host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1'
 venv_hooks=(
   --customize-hook='chroot "$1" python3 -m venv /opt/venv'
   --customize-hook="cp '$host_ca' \"\$1/tmp/host-ca.crt\""
-  --customize-hook='env -u PIP_FIND_LINKS PIP_CERT=/tmp/host-ca.crt chroot "$1" /opt/venv/bin/pip install --quiet --no-cache-dir requests==2.19.0 urllib3==1.24.1 jinja2==2.10 pyyaml==5.3'
+  --customize-hook="$pip_env chroot \"\$1\" /opt/venv/bin/pip install --quiet --no-cache-dir --no-deps requests==2.19.0 urllib3==1.24.1 jinja2==2.10 pyyaml==5.3 chardet==3.0.4 idna==2.7 certifi==2018.4.16 MarkupSafe==1.1.1"
   --customize-hook='rm -f "$1/tmp/host-ca.crt"'
 )
 

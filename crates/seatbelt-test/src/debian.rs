@@ -51,17 +51,24 @@ pub fn cache_dir() -> PathBuf {
 /// When the image cannot be built (no root, no mmdebstrap/umoci, no access to the Debian
 /// archive): these tests need the real thing, and `.ci/run` installs it.
 pub fn fixture_image(image: FixtureImage) -> PathBuf {
-    let script = workspace_root().join("scripts").join("build-fixture-image.sh");
-    let script_text = fs::read(&script).unwrap_or_else(|e| panic!("cannot read {}: {e}", script.display()));
+    let script = workspace_root()
+        .join("scripts")
+        .join("build-fixture-image.sh");
+    let script_text =
+        fs::read(&script).unwrap_or_else(|e| panic!("cannot read {}: {e}", script.display()));
     let stamp_value = format!("{:x}", fnv1a(&script_text));
     let dir = cache_dir();
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let layout = dir.join(image.name());
     let stamp = dir.join(format!("{}.stamp", image.name()));
     let lock_path = dir.join(format!("{}.lock", image.name()));
-    let lock = File::create(&lock_path).unwrap_or_else(|e| panic!("cannot create {}: {e}", lock_path.display()));
-    lock.lock().unwrap_or_else(|e| panic!("cannot lock {}: {e}", lock_path.display()));
-    if fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value) && layout.join("index.json").exists() {
+    let lock = File::create(&lock_path)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", lock_path.display()));
+    lock.lock()
+        .unwrap_or_else(|e| panic!("cannot lock {}: {e}", lock_path.display()));
+    if fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value)
+        && layout.join("index.json").exists()
+    {
         return layout;
     }
     let output = Command::new("bash")
@@ -77,7 +84,8 @@ pub fn fixture_image(image: FixtureImage) -> PathBuf {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    fs::write(&stamp, stamp_value).unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
+    fs::write(&stamp, stamp_value)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
     layout
 }
 

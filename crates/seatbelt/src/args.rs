@@ -36,6 +36,8 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// Copy an image between registries, OCI layouts, archives and directories.
     Copy(CopyArgs),
+    /// List the files of an image's final filesystem, or with --history every version in every layer.
+    Files(FilesArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -101,6 +103,33 @@ pub(crate) struct CopyArgs {
     /// Print the copy report as JSON on standard output.
     #[arg(long)]
     pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `files`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FilesFormat {
+    /// One aligned line per entry: type and mode, owner, size, layer, path.
+    Table,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `seatbelt files`.
+#[derive(Debug, Args)]
+pub(crate) struct FilesArgs {
+    /// The image.
+    pub(crate) image: String,
+
+    /// Also list versions that a newer layer shadowed or deleted (they are still in every pull).
+    #[arg(long)]
+    pub(crate) history: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FilesFormat::Table)]
+    pub(crate) format: FilesFormat,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

@@ -54,9 +54,5 @@ fn init_logging(quiet: bool, verbose: u8) {
 }
 
 fn is_broken_pipe(err: &miette::Report) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    err.downcast_ref::<output::BrokenPipe>().is_some()
 }

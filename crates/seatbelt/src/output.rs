@@ -5,11 +5,26 @@ use std::io::Write;
 
 use miette::IntoDiagnostic;
 
+/// Standard output was closed by the reader (`seatbelt … | head`): not an error for the user.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("standard output was closed")]
+pub(crate) struct BrokenPipe;
+
+/// Turns a failed write to stdout into the report `main` expects.
+pub(crate) fn stdout_error(err: &std::io::Error) -> miette::Report {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        miette::Report::new(BrokenPipe)
+    } else {
+        miette::miette!("cannot write to standard output: {err}")
+    }
+}
+
 /// Writes `text` to stdout.
 pub(crate) fn print(text: &str) -> miette::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).into_diagnostic()?;
-    out.flush().into_diagnostic()
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| stdout_error(&e))
 }
 
 /// Writes `value` as pretty JSON and a newline to stdout.

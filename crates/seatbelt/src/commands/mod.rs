@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
 mod copy;
+mod files;
 mod inspect;
 
 use std::io::Read;
@@ -17,6 +18,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
     match &cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Copy(args) => copy::run(args, cli.quiet),
+        Command::Files(args) => files::run(args),
     }
 }
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The image-reading benchmark of docs/benchmarks.md. Builds the three-layer bench image (cached),
+# then measures, each as the best wall time of several runs with peak RSS:
+#   floor    zcat of every layer blob to /dev/null, one after another (a single thread's floor)
+#   walk     seatbelt files IMAGE --history > /dev/null (every entry of every layer, whiteouts applied)
+#   copy     registry -> fresh oci-dir, seatbelt copy vs skopeo copy, from a loopback docker-registry
+# Usage: scripts/bench.sh [RUNS]   (run as root; prints a Markdown table)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+bash scripts/install-deps.sh
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+cargo build --release --locked --quiet
+seatbelt=$PWD/target/release/seatbelt
+cache=${SEATBELT_FIXTURE_CACHE:-$PWD/target/seatbelt-fixtures}
+layout=$cache/bench
+[ -f "$layout/index.json" ] || bash scripts/build-fixture-image.sh bench "$layout" >/dev/null
+work=$(mktemp -d)
+reg_pid=""
+cleanup() { [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# best_of NAME CMD…: runs CMD $runs times; prints "NAME best_seconds max_rss_kib"
+best_of() {
+  local name=$1; shift
+  local best="" rss=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    read -r secs kib <"$work/time"
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+    [ "$kib" -gt "$rss" ] && rss=$kib
+  done
+  echo "$name $best $rss"
+}
+
+blobs=$(python3 - "$layout" <<'PY'
+import json, sys
+root = sys.argv[1]
+index = json.load(open(f"{root}/index.json"))
+manifest = index["manifests"][0]["digest"].split(":")[1]
+m = json.load(open(f"{root}/blobs/sha256/{manifest}"))
+print(" ".join(f"{root}/blobs/sha256/" + l["digest"].split(":")[1] for l in m["layers"]))
+PY
+)
+compressed=$(du -cb $blobs | tail -1 | cut -f1)
+uncompressed=$(for b in $blobs; do zcat "$b" | wc -c; done | awk '{s+=$1} END {print s}')
+
+results=()
+results+=("$(best_of floor sh -c "for b in $blobs; do zcat \"\$b\" >/dev/null; done")")
+results+=("$(best_of walk "$seatbelt" files "oci-dir:$layout:bench" --history)")
+
+# A loopback registry holding the image, for the pull comparison.
+port=5077
+mkdir -p "$work/registry"
+cat >"$work/registry.yml" <<YML
+version: 0.1
+storage: { filesystem: { rootdirectory: $work/registry }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$port }
+log: { level: error }
+YML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+reg_pid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+"$seatbelt" -q copy "oci-dir:$layout:bench" "127.0.0.1:$port/bench:latest"
+results+=("$(best_of copy-seatbelt sh -c "rm -rf $work/s && $seatbelt -q copy 127.0.0.1:$port/bench:latest oci-dir:$work/s:bench")")
+results+=("$(best_of copy-skopeo sh -c "rm -rf $work/k && skopeo copy -q --src-tls-verify=false docker://127.0.0.1:$port/bench:latest oci:$work/k:bench")")
+
+echo "image: $(echo $blobs | wc -w) layers, $compressed bytes compressed, $uncompressed bytes uncompressed; $(nproc) cores; best of $runs runs"
+echo
+echo "| measurement | wall time (s) | peak RSS (MiB) |"
+echo "| --- | --- | --- |"
+for r in "${results[@]}"; do
+  read -r name secs kib <<<"$r"
+  echo "| $name | $secs | $(awk "BEGIN{printf \"%.1f\", $kib/1024}") |"
+done
