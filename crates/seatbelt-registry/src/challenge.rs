@@ -58,10 +58,14 @@ impl Cursor<'_> {
     /// everything up to the next comma or space.
     fn bare_value(&mut self) -> Option<String> {
         let start = self.pos;
-        while self.peek().is_some_and(|b| !matches!(b, b',' | b' ' | b'\t' | b'"')) {
+        while self
+            .peek()
+            .is_some_and(|b| !matches!(b, b',' | b' ' | b'\t' | b'"'))
+        {
             self.pos += 1;
         }
-        (self.pos > start).then(|| String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned())
+        (self.pos > start)
+            .then(|| String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned())
     }
 
     /// A quoted string, the cursor on its opening quote.
