@@ -90,7 +90,10 @@ fn whiteouts_and_opaque_dirs_across_three_layers() {
             "usr/lib/os-release"
         ]
     );
-    assert_eq!(finals["etc/shadow"].content.as_deref(), Some(&b"secret2"[..]));
+    assert_eq!(
+        finals["etc/shadow"].content.as_deref(),
+        Some(&b"secret2"[..])
+    );
     assert_eq!(finals["opt"].entry.link_target.as_deref(), Some("/usr"));
     assert!(r.seen.iter().all(|s| s.entry.layer_digest.is_some()));
 }
@@ -139,7 +142,11 @@ fn visitors_without_history_see_final_versions_only() {
     assert!(all.seen.iter().all(|s| s.entry.version == Version::Final));
     assert_eq!(all.seen.len(), all.finals().len());
     assert!(history.seen.len() > all.seen.len());
-    let etc: Vec<&str> = etc_meta.seen.iter().map(|s| s.entry.path.as_str()).collect();
+    let etc: Vec<&str> = etc_meta
+        .seen
+        .iter()
+        .map(|s| s.entry.path.as_str())
+        .collect();
     assert_eq!(etc, ["etc/shadow", "etc/passwd", "etc/os-release"]);
     assert!(etc_meta.seen.iter().all(|s| s.content.is_none()));
 }
@@ -191,7 +198,10 @@ fn long_names_pax_records_and_other_writers_are_read() {
     assert_eq!(f[&pax_path].content.as_deref(), Some(&b"pax"[..]));
     assert_eq!(f[&pax_path].entry.mtime, 1_700_000_000);
     assert!(!f.contains_key("ignored-short-name"));
-    assert_eq!(f["link-to-long"].entry.link_target.as_deref(), Some(long.as_str()));
+    assert_eq!(
+        f["link-to-long"].entry.link_target.as_deref(),
+        Some(long.as_str())
+    );
     let t = &f[&format!("{long_dir}from-tar-crate")];
     assert_eq!(t.content.as_deref(), Some(&b"hello"[..]));
     assert_eq!(t.entry.mode, 0o4755);
@@ -206,7 +216,10 @@ fn every_compression_is_read_and_reported() {
         let (r, report) = walk_all(&image, false).unwrap();
         assert_eq!(report.bytes, tar.len() as u64, "{compression}");
         assert_eq!(report.entries, 1);
-        assert_eq!(r.finals()["a"].content.as_deref().map(<[u8]>::len), Some(10_000));
+        assert_eq!(
+            r.finals()["a"].content.as_deref().map(<[u8]>::len),
+            Some(10_000)
+        );
     }
 }
 
@@ -332,7 +345,10 @@ fn a_visitor_error_stops_the_walk() {
             _: Option<&[u8]>,
             _: bool,
         ) -> Result<(), seatbelt_image::ImageError> {
-            Err(seatbelt_image::ImageError::malformed(entry.path.clone(), "visitor says no"))
+            Err(seatbelt_image::ImageError::malformed(
+                entry.path.clone(),
+                "visitor says no",
+            ))
         }
     }
     let tars: Vec<Vec<u8>> = (0..6)
@@ -349,7 +365,8 @@ fn a_root_filesystem_directory_is_walked_like_a_layer() {
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::write(root.join("etc/os-release"), "ID=test\n").unwrap();
     std::os::unix::fs::symlink("/etc/os-release", root.join("os-release")).unwrap();
-    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config =
+        br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
     let image = Image::new(
         format!("dir:{}", root.display()),
         None,
@@ -362,7 +379,13 @@ fn a_root_filesystem_directory_is_walked_like_a_layer() {
     let (r, _) = walk_all(&image, false).unwrap();
     let f = r.finals();
     assert_eq!(f["etc"].entry.kind, EntryKind::Directory);
-    assert_eq!(f["etc/os-release"].content.as_deref(), Some(&b"ID=test\n"[..]));
-    assert_eq!(f["os-release"].entry.link_target.as_deref(), Some("/etc/os-release"));
+    assert_eq!(
+        f["etc/os-release"].content.as_deref(),
+        Some(&b"ID=test\n"[..])
+    );
+    assert_eq!(
+        f["os-release"].entry.link_target.as_deref(),
+        Some("/etc/os-release")
+    );
     assert!(f.values().all(|s| s.entry.layer_digest.is_none()));
 }

@@ -355,7 +355,13 @@ mod tests {
         let sum: u32 = t[..512]
             .iter()
             .enumerate()
-            .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) })
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(b)
+                }
+            })
             .sum();
         let stored = u32::from_str_radix(std::str::from_utf8(&t[148..154]).unwrap(), 8).unwrap();
         assert_eq!(sum, stored);
@@ -363,7 +369,9 @@ mod tests {
 
     #[test]
     fn pax_record_lengths_count_themselves() {
-        let t = Layer::new().pax(&[("path", b"x".repeat(95).as_slice())]).finish();
+        let t = Layer::new()
+            .pax(&[("path", b"x".repeat(95).as_slice())])
+            .finish();
         let data = &t[512..];
         let text = std::str::from_utf8(&data[..data.iter().position(|&b| b == b'\n').unwrap() + 1])
             .unwrap();

@@ -107,21 +107,6 @@ impl LayerReader {
         })
     }
 
-    /// Reads a tar stream that is not part of an image (tests, fuzzing, extraction helpers).
-    pub(crate) fn from_tar(
-        stream: Box<dyn Read + Send>,
-        what: String,
-        max_entries: u64,
-    ) -> LayerReader {
-        LayerReader {
-            inner: Inner::Tar(TarReader::new(stream)),
-            what,
-            current: RawEntry::default(),
-            entries: 0,
-            max_entries,
-        }
-    }
-
     /// How messages name this layer.
     pub(crate) fn what(&self) -> &str {
         &self.what
@@ -262,12 +247,18 @@ impl LayerReader {
         let dent = match next {
             Ok(d) => d,
             Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 return Ok(Some(Step::Skipped(format!("skipped `{path}`: {e}"))));
             }
         };
         let cur = &mut self.current;
-        let rel = dent.path().strip_prefix(root.as_path()).unwrap_or(dent.path());
+        let rel = dent
+            .path()
+            .strip_prefix(root.as_path())
+            .unwrap_or(dent.path());
         let Some(rel_str) = rel.to_str() else {
             return Ok(Some(skipped(
                 rel.as_os_str().as_encoded_bytes(),
@@ -281,12 +272,7 @@ impl LayerReader {
         }
         let meta = match dent.metadata() {
             Ok(m) => m,
-            Err(e) => {
-                return Ok(Some(Step::Skipped(format!(
-                    "skipped `{}`: {e}",
-                    cur.path
-                ))))
-            }
+            Err(e) => return Ok(Some(Step::Skipped(format!("skipped `{}`: {e}", cur.path)))),
         };
         let ft = meta.file_type();
         cur.link_target.clear();
@@ -301,12 +287,7 @@ impl LayerReader {
                         )))
                     }
                 },
-                Err(e) => {
-                    return Ok(Some(Step::Skipped(format!(
-                        "skipped `{}`: {e}",
-                        cur.path
-                    ))))
-                }
+                Err(e) => return Ok(Some(Step::Skipped(format!("skipped `{}`: {e}", cur.path)))),
             }
             EntryKind::Symlink
         } else if ft.is_dir() {
@@ -329,7 +310,11 @@ impl LayerReader {
         cur.mode = meta.mode() & 0o7777;
         cur.uid = u64::from(meta.uid());
         cur.gid = u64::from(meta.gid());
-        cur.size = if kind == EntryKind::File { meta.len() } else { 0 };
+        cur.size = if kind == EntryKind::File {
+            meta.len()
+        } else {
+            0
+        };
         cur.mtime = u64::try_from(meta.mtime()).unwrap_or(0);
         cur.sparse = false;
         current_file.clear();

@@ -33,7 +33,7 @@
 //!   16 MiB for layers waiting behind it, bounded queues, and about 100 bytes per distinct path.
 
 mod layer_reader;
-mod path;
+pub(crate) mod path;
 mod pipeline;
 mod resolve;
 mod tar;

@@ -53,6 +53,7 @@ pub(crate) fn normalise_into(raw: &str, out: &mut String) -> Result<bool, &'stat
 }
 
 /// Normalises a path into a new string; `None` for the root.
+#[cfg(test)]
 pub(crate) fn normalise(raw: &str) -> Result<Option<String>, &'static str> {
     let mut out = String::with_capacity(raw.len());
     Ok(normalise_into(raw, &mut out)?.then_some(out))
@@ -106,7 +107,10 @@ mod tests {
 
     #[test]
     fn strips_leading_dots_slashes_and_collapses() {
-        assert_eq!(n("./etc/os-release").unwrap().as_deref(), Some("etc/os-release"));
+        assert_eq!(
+            n("./etc/os-release").unwrap().as_deref(),
+            Some("etc/os-release")
+        );
         assert_eq!(n("/etc//passwd").unwrap().as_deref(), Some("etc/passwd"));
         assert_eq!(n("usr/./lib/").unwrap().as_deref(), Some("usr/lib"));
         assert_eq!(n("a/b/../c").unwrap().as_deref(), Some("a/c"));

@@ -152,7 +152,10 @@ struct Shared<'a> {
 }
 
 /// Runs the walk (see [`super::walk`]).
-pub(super) fn run(image: &Image, visitors: &mut [&mut dyn Visitor]) -> Result<WalkReport, ImageError> {
+pub(super) fn run(
+    image: &Image,
+    visitors: &mut [&mut dyn Visitor],
+) -> Result<WalkReport, ImageError> {
     let n = image.layers.len();
     if n == 0 {
         return Ok(WalkReport::default());
@@ -442,8 +445,10 @@ fn offer(
     visitors: &mut [&mut dyn Visitor],
 ) -> Result<(), ImageError> {
     let entry = &delivery.entry;
-    for ((visitor, &interest), &wants_history) in
-        visitors.iter_mut().zip(delivery.interests.iter()).zip(history)
+    for ((visitor, &interest), &wants_history) in visitors
+        .iter_mut()
+        .zip(delivery.interests.iter())
+        .zip(history)
     {
         if interest == Interest::Skip || (entry.version != Version::Final && !wants_history) {
             continue;

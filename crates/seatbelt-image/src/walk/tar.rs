@@ -174,7 +174,9 @@ impl<R: Read> TarReader<R> {
                     if size > MAX_PAX_BYTES {
                         return Err(format_err(
                             start,
-                            format!("a PAX header of {size} bytes (at most {MAX_PAX_BYTES} accepted)"),
+                            format!(
+                                "a PAX header of {size} bytes (at most {MAX_PAX_BYTES} accepted)"
+                            ),
                         ));
                     }
                     let data = self.read_extension(size)?;
@@ -222,7 +224,10 @@ impl<R: Read> TarReader<R> {
     ) -> Result<u64, DataError<E>> {
         let mut passed = 0u64;
         while passed < limit && self.remaining > 0 {
-            let buf = self.inner.fill_buf().map_err(|e| DataError::Tar(e.into()))?;
+            let buf = self
+                .inner
+                .fill_buf()
+                .map_err(|e| DataError::Tar(e.into()))?;
             if buf.is_empty() {
                 return Err(DataError::Tar(format_err(
                     self.offset,

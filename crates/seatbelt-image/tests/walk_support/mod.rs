@@ -61,7 +61,8 @@ pub fn image_from_parts(
         .cloned()
         .map(LayerSource::Blob)
         .collect();
-    let config = RawConfig::from_verified_bytes(config.clone(), Digest::sha256_of(&config)).unwrap();
+    let config =
+        RawConfig::from_verified_bytes(config.clone(), Digest::sha256_of(&config)).unwrap();
     Image::new(
         "test-image".to_string(),
         Some(RawManifest {
