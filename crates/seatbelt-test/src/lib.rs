@@ -1,3 +1,4 @@
 //! Test support shared by seatbelt's crates.
 
 pub mod debian;
+pub mod layers;

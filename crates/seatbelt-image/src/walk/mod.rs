@@ -7,6 +7,37 @@
 //! [`crate::limits::MAX_FILE_BYTES_IN_MEMORY`]). Consumers that ask for history (secret scanning)
 //! also get every shadowed and deleted version, with the layer it came from. Nothing is written
 //! to disk. Layers decompress in parallel while the pass proceeds in order.
+//!
+//! Decisions a consumer may rely on:
+//! - A lower version hidden by a whiteout of its path or of an ancestor, by an opaque ancestor, or
+//!   by a non-directory a newer layer put at an ancestor is [`Version::Deleted`]; one replaced by
+//!   an entry at the same path is [`Version::Shadowed`]. When several newer layers touch a path,
+//!   the nearest one decides (and when one layer does both, it shadows).
+//! - A path that occurs twice in one layer is presented twice, in stream order, both times with
+//!   the version the layers above give it: the walk cannot take back the first presentation
+//!   without holding the whole layer. The later one is the one tar extraction keeps, so a
+//!   consumer that keys entries by path and overwrites ends up with the right one.
+//! - Entries whose names are not UTF-8, whose `..` climbs out of the root, that are longer than
+//!   [`crate::limits::MAX_PATH_BYTES`], whose tar type is not a file, link, directory or device
+//!   node, or that are hardlinks to paths outside the root, are skipped with a warning in
+//!   [`WalkReport::warnings`] (at most 100 per layer, then a count). Whiteout files themselves
+//!   and AUFS bookkeeping (`.wh..wh.*`) are never presented. Device nodes and FIFOs are presented
+//!   with their kinds and never read.
+//! - A hardlink's content is delivered when its target is an earlier file of the same layer whose
+//!   content the walk read for some visitor (and kept, up to 4 MiB per layer); otherwise it is
+//!   `None`, and a visitor that needs it can look the target up itself. Sparse files are
+//!   presented without content (with a warning).
+//! - Every layer is read to its end, so a digest mismatch, truncation, decompression bomb or
+//!   malformed tar ends the walk with its [`ImageError`], even when no visitor wanted anything.
+//! - Memory: at most one in-memory file limit of content for the layer being delivered plus
+//!   16 MiB for layers waiting behind it, bounded queues, and about 100 bytes per distinct path.
+
+mod layer_reader;
+pub(crate) mod path;
+mod pipeline;
+mod resolve;
+mod tar;
+mod tree;
 
 use std::sync::Arc;
 
@@ -124,11 +155,15 @@ pub struct WalkReport {
     pub warnings: Vec<String>,
 }
 
+pub use resolve::resolve_in_root;
+
+pub(crate) use layer_reader::{prefer_stream_error, LayerReader, RawEntry, Step};
+
 /// Walks every layer of `image` once, newest first, offering each entry to the visitors.
+///
+/// Layers are decompressed on up to [`std::thread::available_parallelism`] worker threads (that
+/// many layers in flight at once); the [`PathFilter`]s run there, and [`Visitor::visit`] runs on
+/// the calling thread, strictly newest layer to oldest and in stream order within a layer.
 pub fn walk(image: &Image, visitors: &mut [&mut dyn Visitor]) -> Result<WalkReport, ImageError> {
-    let _ = visitors;
-    Err(ImageError::malformed(
-        image.reference.clone(),
-        "the layer walk is not implemented yet",
-    ))
+    pipeline::run(image, visitors)
 }

@@ -1,0 +1,463 @@
+//! The walk's threads: layers are decompressed and parsed on worker threads, newest first and
+//! several at once, while the calling thread delivers their entries to the visitors strictly
+//! layer by layer.
+//!
+//! Memory stays bounded however large or hostile the image: each layer has a bounded channel,
+//! file content crosses it only when some visitor asked for it, and content bytes in flight are
+//! capped by [`Budget`]. Unwanted content is never copied: the tar reader skips it inside its
+//! read buffer.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use crossbeam_channel::{Receiver, Sender};
+use seatbelt_types::Digest;
+
+use super::layer_reader::{prefer_stream_error, LayerReader, Step, MAX_WARNINGS_PER_LAYER};
+use super::tree::{Coverage, Upper};
+use super::{Entry, EntryKind, Interest, PathFilter, Version, Visitor, WalkReport};
+use crate::{Image, ImageError, LayerSource};
+
+/// Messages queued per layer. Entries are small (content travels behind a pointer, and is
+/// budgeted separately), so this mostly decides how far a lower layer may run ahead.
+const CHANNEL_CAPACITY: usize = 1024;
+/// Content bytes that layers below the one being delivered may hold while they wait. The layer
+/// being delivered has its own allowance (one in-memory file limit), so it can never be starved
+/// by layers queued behind it.
+const PREFETCH_CONTENT_BYTES: u64 = 16 * 1024 * 1024;
+/// Content a worker keeps so that a later hardlink in the same layer can be delivered with it.
+const HARDLINK_CACHE_BYTES: u64 = 4 * 1024 * 1024;
+
+enum Msg {
+    Entry(Box<Delivery>),
+    Warning(String),
+    Done {
+        coverage: Coverage,
+        entries: u64,
+        bytes: u64,
+        dropped_warnings: u64,
+    },
+    Failed(ImageError),
+}
+
+struct Delivery {
+    entry: Entry,
+    interests: Box<[Interest]>,
+    content: Option<Arc<Vec<u8>>>,
+    complete: bool,
+    charge: Option<(Pool, u64)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Pool {
+    Head,
+    Prefetch,
+}
+
+/// Content bytes in flight, and which layers may start.
+struct Budget {
+    state: Mutex<BudgetState>,
+    changed: Condvar,
+    aborted: AtomicBool,
+    head_cap: u64,
+    window: usize,
+}
+
+struct BudgetState {
+    head: usize,
+    head_bytes: u64,
+    prefetch_bytes: u64,
+}
+
+impl Budget {
+    fn lock(&self) -> MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, guard: MutexGuard<'a, BudgetState>) -> MutexGuard<'a, BudgetState> {
+        self.changed
+            .wait(guard)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn aborted(&self) -> bool {
+        self.aborted.load(Ordering::Relaxed)
+    }
+
+    /// Waits until layer position `pos` may start; `false` if the walk was abandoned.
+    fn wait_start(&self, pos: usize) -> bool {
+        let mut st = self.lock();
+        while pos >= st.head + self.window {
+            if self.aborted() {
+                return false;
+            }
+            st = self.wait(st);
+        }
+        !self.aborted()
+    }
+
+    /// Reserves `n` content bytes for layer position `pos`; `None` if the walk was abandoned.
+    fn acquire(&self, pos: usize, n: u64) -> Option<Pool> {
+        let mut st = self.lock();
+        loop {
+            if self.aborted() {
+                return None;
+            }
+            if pos == st.head {
+                // The delivered layer may always hold one file, however large (it is capped by
+                // the in-memory limit), or else it could never make progress.
+                if st.head_bytes == 0 || st.head_bytes.saturating_add(n) <= self.head_cap {
+                    st.head_bytes += n;
+                    return Some(Pool::Head);
+                }
+            } else if st.prefetch_bytes.saturating_add(n) <= PREFETCH_CONTENT_BYTES {
+                st.prefetch_bytes += n;
+                return Some(Pool::Prefetch);
+            }
+            st = self.wait(st);
+        }
+    }
+
+    fn release(&self, pool: Pool, n: u64) {
+        let mut st = self.lock();
+        match pool {
+            Pool::Head => st.head_bytes = st.head_bytes.saturating_sub(n),
+            Pool::Prefetch => st.prefetch_bytes = st.prefetch_bytes.saturating_sub(n),
+        }
+        drop(st);
+        self.changed.notify_all();
+    }
+
+    fn set_head(&self, pos: usize) {
+        self.lock().head = pos;
+        self.changed.notify_all();
+    }
+
+    fn abort(&self) {
+        self.aborted.store(true, Ordering::Relaxed);
+        // Taking the lock orders the flag before any waiter's re-check.
+        drop(self.lock());
+        self.changed.notify_all();
+    }
+}
+
+struct Shared<'a> {
+    image: &'a Image,
+    filters: Vec<PathFilter>,
+    content_limit: u64,
+    budget: Budget,
+    next_pos: AtomicUsize,
+    senders: Vec<Mutex<Option<Sender<Msg>>>>,
+}
+
+/// Runs the walk (see [`super::walk`]).
+pub(super) fn run(
+    image: &Image,
+    visitors: &mut [&mut dyn Visitor],
+) -> Result<WalkReport, ImageError> {
+    let n = image.layers.len();
+    if n == 0 {
+        return Ok(WalkReport::default());
+    }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(n);
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..n)
+        .map(|_| {
+            let (tx, rx) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
+            (Mutex::new(Some(tx)), rx)
+        })
+        .unzip();
+    let shared = Shared {
+        image,
+        filters: visitors.iter().map(|v| v.filter()).collect(),
+        content_limit: image.limits.max_file_bytes_in_memory,
+        budget: Budget {
+            state: Mutex::new(BudgetState {
+                head: 0,
+                head_bytes: 0,
+                prefetch_bytes: 0,
+            }),
+            changed: Condvar::new(),
+            aborted: AtomicBool::new(false),
+            head_cap: image.limits.max_file_bytes_in_memory.max(1),
+            window: workers,
+        },
+        next_pos: AtomicUsize::new(0),
+        senders,
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| work(&shared));
+        }
+        let result = deliver(&shared, receivers, visitors);
+        // Wakes workers waiting for budget or a start slot; with the receivers gone, any worker
+        // blocked on a full channel fails its send and stops.
+        shared.budget.abort();
+        result
+    })
+}
+
+fn work(shared: &Shared<'_>) {
+    let n = shared.image.layers.len();
+    loop {
+        let pos = shared.next_pos.fetch_add(1, Ordering::Relaxed);
+        if pos >= n || !shared.budget.wait_start(pos) {
+            return;
+        }
+        let Some(tx) = shared
+            .senders
+            .get(pos)
+            .and_then(|s| s.lock().unwrap_or_else(PoisonError::into_inner).take())
+        else {
+            return;
+        };
+        let last = match read_layer(shared, pos, &tx) {
+            Ok(done) => done,
+            Err(e) => Msg::Failed(e),
+        };
+        // A failed send means the walk is over (an error elsewhere); nothing left to tell.
+        let _ = tx.send(last);
+    }
+}
+
+fn abandoned() -> ImageError {
+    ImageError::malformed("the layer walk", "it was abandoned")
+}
+
+fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, ImageError> {
+    let image = shared.image;
+    let layer_index = image.layers.len() - 1 - pos;
+    let mut reader = LayerReader::open(image, layer_index)?;
+    let layer_digest: Option<Digest> = match image.layers.get(layer_index) {
+        Some(LayerSource::Blob(desc)) => desc.digest().to_string().parse().ok(),
+        _ => None,
+    };
+    let mut coverage = Coverage::default();
+    let mut interests = vec![Interest::Skip; shared.filters.len()];
+    let mut warnings = 0usize;
+    let mut dropped_warnings = 0u64;
+    let mut cache: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
+    let mut cache_bytes = 0u64;
+    let send = |msg: Msg| tx.send(msg).map_err(|_| abandoned());
+    let mut warn = |text: String, warnings: &mut usize| {
+        if *warnings < MAX_WARNINGS_PER_LAYER {
+            *warnings += 1;
+            send(Msg::Warning(text))
+        } else {
+            dropped_warnings += 1;
+            Ok(())
+        }
+    };
+    loop {
+        if shared.budget.aborted() {
+            return Err(abandoned());
+        }
+        let step = match reader.next() {
+            Ok(Some(step)) => step,
+            Ok(None) => break,
+            Err(e) => return Err(prefer_stream_error(reader, e)),
+        };
+        let kind = match step {
+            Step::Skipped(why) => {
+                warn(format!("{}: {why}", reader.what()), &mut warnings)?;
+                continue;
+            }
+            Step::Whiteout => {
+                coverage.whiteout(&reader.current().path);
+                continue;
+            }
+            Step::Opaque => {
+                coverage.opaque(&reader.current().path);
+                continue;
+            }
+            Step::Entry => match reader.current().kind {
+                Some(kind) => kind,
+                None => continue,
+            },
+        };
+        let cur = reader.current();
+        coverage.entry(&cur.path, kind);
+        let mut most = Interest::Skip;
+        for (slot, filter) in interests.iter_mut().zip(&shared.filters) {
+            *slot = filter(&cur.path, kind);
+            most = most.max(*slot);
+        }
+        if most == Interest::Skip {
+            continue;
+        }
+        let mut content = None;
+        let mut complete = false;
+        let mut charge = None;
+        if most == Interest::Content {
+            match kind {
+                EntryKind::File if cur.sparse => {
+                    let text = format!(
+                        "{}: content of `{}` not read: it is a sparse file",
+                        reader.what(),
+                        cur.path
+                    );
+                    warn(text, &mut warnings)?;
+                }
+                EntryKind::File => {
+                    let size = cur.size;
+                    let n = size.min(shared.content_limit);
+                    let pool = if n > 0 {
+                        Some(shared.budget.acquire(pos, n).ok_or_else(abandoned)?)
+                    } else {
+                        None
+                    };
+                    let mut buf = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+                    let read = reader.read_content(n, |chunk| {
+                        buf.extend_from_slice(chunk);
+                        Ok::<(), ImageError>(())
+                    });
+                    match read {
+                        Ok(_) => {
+                            complete = buf.len() as u64 == size;
+                            let buf = Arc::new(buf);
+                            let len = buf.len() as u64;
+                            if complete && cache_bytes + len <= HARDLINK_CACHE_BYTES {
+                                cache_bytes += len;
+                                cache.insert(reader.current().path.clone(), Arc::clone(&buf));
+                            }
+                            content = Some(buf);
+                            charge = pool.map(|p| (p, n));
+                        }
+                        // Only a `dir:` root filesystem reports `Io`: an unreadable file there
+                        // (say `/etc/shadow` as a normal user) is noted, not fatal.
+                        Err(e @ ImageError::Io { .. }) => {
+                            if let Some(p) = pool {
+                                shared.budget.release(p, n);
+                            }
+                            warn(format!("{}: {e}", reader.what()), &mut warnings)?;
+                        }
+                        Err(e) => return Err(prefer_stream_error(reader, e)),
+                    }
+                }
+                EntryKind::Hardlink => {
+                    if let Some(target) = cache.get(cur.link_target.as_str()) {
+                        content = Some(Arc::clone(target));
+                        complete = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let cur = reader.current();
+        let is_link = matches!(kind, EntryKind::Symlink | EntryKind::Hardlink);
+        let entry = Entry {
+            path: cur.path.clone(),
+            kind,
+            mode: cur.mode,
+            uid: cur.uid,
+            gid: cur.gid,
+            size: cur.size,
+            mtime: cur.mtime,
+            link_target: is_link.then(|| cur.link_target.clone()),
+            layer_index,
+            layer_digest: layer_digest.clone(),
+            version: Version::Final,
+        };
+        send(Msg::Entry(Box::new(Delivery {
+            entry,
+            interests: interests.clone().into_boxed_slice(),
+            content,
+            complete,
+            charge,
+        })))?;
+    }
+    let entries = reader.entries();
+    let bytes = reader.finish()?;
+    Ok(Msg::Done {
+        coverage,
+        entries,
+        bytes,
+        dropped_warnings,
+    })
+}
+
+fn deliver(
+    shared: &Shared<'_>,
+    receivers: Vec<Receiver<Msg>>,
+    visitors: &mut [&mut dyn Visitor],
+) -> Result<WalkReport, ImageError> {
+    let n = receivers.len();
+    let history: Vec<bool> = visitors.iter().map(|v| v.wants_history()).collect();
+    let mut upper = Upper::default();
+    let mut report = WalkReport {
+        layers: n,
+        ..WalkReport::default()
+    };
+    for (pos, rx) in receivers.into_iter().enumerate() {
+        shared.budget.set_head(pos);
+        let layer_index = n - 1 - pos;
+        loop {
+            let msg = rx.recv().map_err(|_| {
+                ImageError::malformed(
+                    format!("layer {layer_index} of {}", shared.image.reference),
+                    "its reader stopped without a result",
+                )
+            })?;
+            match msg {
+                Msg::Entry(mut delivery) => {
+                    delivery.entry.version = upper.classify(&delivery.entry.path);
+                    let offered = offer(&delivery, &history, visitors);
+                    // Released only once the visitors are done with the content and it is freed.
+                    let charge = delivery.charge.take();
+                    drop(delivery);
+                    if let Some((pool, bytes)) = charge {
+                        shared.budget.release(pool, bytes);
+                    }
+                    offered?;
+                }
+                Msg::Warning(text) => report.warnings.push(text),
+                Msg::Done {
+                    coverage,
+                    entries,
+                    bytes,
+                    dropped_warnings,
+                } => {
+                    if dropped_warnings > 0 {
+                        report.warnings.push(format!(
+                            "layer {layer_index} of {}: {dropped_warnings} more entries skipped",
+                            shared.image.reference
+                        ));
+                    }
+                    report.entries += entries;
+                    report.bytes += bytes;
+                    if pos + 1 < n {
+                        upper.merge(layer_index, &coverage);
+                    }
+                    break;
+                }
+                Msg::Failed(e) => return Err(e),
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn offer(
+    delivery: &Delivery,
+    history: &[bool],
+    visitors: &mut [&mut dyn Visitor],
+) -> Result<(), ImageError> {
+    let entry = &delivery.entry;
+    for ((visitor, &interest), &wants_history) in visitors
+        .iter_mut()
+        .zip(delivery.interests.iter())
+        .zip(history)
+    {
+        if interest == Interest::Skip || (entry.version != Version::Final && !wants_history) {
+            continue;
+        }
+        let content = match (interest, &delivery.content) {
+            (Interest::Content, Some(c)) => Some(c.as_slice()),
+            _ => None,
+        };
+        visitor.visit(entry, content, content.is_some() && delivery.complete)?;
+    }
+    Ok(())
+}
