@@ -9,11 +9,16 @@ use seatbelt_types::Digest;
 
 use crate::{Image, ImageError, ImageRef, Limits, Platform};
 
-mod docker_archive;
+pub(crate) mod docker_archive;
+pub(crate) mod layout;
 mod oci_archive;
-mod oci_layout;
+pub(crate) mod oci_layout;
 mod registry;
-mod rootfs;
+pub(crate) mod rootfs;
+mod tar_index;
+
+pub use docker_archive::{parse_docker_manifest, DockerArchiveEntry};
+pub use tar_index::{normalise_member_name, ArchiveIndex, MAX_ARCHIVE_MEMBERS};
 
 /// Raw access to an image's blobs. Implementations only find and open bytes; verification is
 /// the caller's ([`crate::Image::open_blob`]), so no source can skip it.
