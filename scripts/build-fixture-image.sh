@@ -37,7 +37,8 @@ state() { # state NAME [mmdebstrap options…]
 
 layer() { # layer STATE: make the bundle's rootfs equal STATE and cut a layer from the difference
   rsync -aHAX --delete "$work/$1/" "$work/bundle/rootfs/"
-  umoci repack --image "$out:$kind" "$work/bundle"
+  # --refresh-bundle: the next layer is cut against this one, not against the empty base.
+  umoci repack --refresh-bundle --image "$out:$kind" "$work/bundle"
 }
 
 python_packages=(python3 python3-venv curl openssl ca-certificates)
