@@ -1,1 +1,2 @@
 //! Test support shared by seatbelt's crates.
+pub mod registry;
