@@ -10,7 +10,7 @@ use seatbelt_image::media_types::{OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MAN
 use seatbelt_image::sink::{BlobSink, RegistrySink};
 use seatbelt_image::{open, ImageError, ImageRef, OpenOptions, Platform};
 use seatbelt_registry::{Client, ClientOptions, Credentials, Reference, RegistryError};
-use seatbelt_test::registry::{DockerRegistry, FakeReply, FakeServer, RegistryAuth};
+use seatbelt_test::registry::{DockerRegistry, FakeReply, FakeServer, RegistryAuth, TokenServer};
 use seatbelt_types::Digest;
 
 /// A tiny image: one gzip layer holding `etc/greeting`, its config, its OCI manifest.
@@ -274,6 +274,42 @@ fn basic_auth_is_required_and_used() {
         text.contains("refused") && !text.contains("wrong battery"),
         "{text}"
     );
+}
+
+#[test]
+fn bearer_tokens_from_a_token_service_work_against_the_real_registry() {
+    let tokens = TokenServer::start("seatbelt-registry", Some(("bob", "token pass")));
+    let registry = DockerRegistry::start_with(tokens.registry_auth());
+    let image = synthetic("signed tokens", "amd64");
+    let reference: Reference = format!("{}/tok/app:v1", registry.host()).parse().unwrap();
+    let creds = with_credentials("bob", "token pass");
+
+    push(&image, &reference, &creds, Some("v1"));
+    let opened = open(&ImageRef::Registry(reference.clone()), &open_options(creds, "linux/amd64")).unwrap();
+    assert_eq!(read_greeting(&opened), "signed tokens");
+
+    let requests = tokens.requests();
+    assert!(!requests.is_empty());
+    for r in &requests {
+        assert!(r.target.contains("service=seatbelt-registry"), "{}", r.target);
+        assert!(r.header("authorization").is_some_and(|a| a.starts_with("Basic ")));
+    }
+    assert!(requests.iter().any(|r| r.target.contains("scope=repository%3Atok%2Fapp%3Apull%2Cpush")));
+    assert!(requests.iter().any(|r| r.target.contains("scope=repository%3Atok%2Fapp%3Apull") && !r.target.contains("push")));
+    // Tokens are cached per scope: far fewer token requests than registry requests.
+    assert!(requests.len() <= 4, "{} token requests", requests.len());
+
+    // Anonymous: the token grants nothing, so the registry refuses with a clear hint.
+    let err = open(&ImageRef::Registry(reference.clone()), &open_options(no_config(), "linux/amd64")).unwrap_err();
+    assert!(matches!(err, ImageError::Registry(RegistryError::Unauthorized { .. })), "{err}");
+    assert!(err.to_string().contains("docker login"), "{err}");
+    // Wrong password: the token service refuses.
+    let err = open(
+        &ImageRef::Registry(reference),
+        &open_options(with_credentials("bob", "nope"), "linux/amd64"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImageError::Registry(RegistryError::Auth { .. })), "{err}");
 }
 
 #[test]

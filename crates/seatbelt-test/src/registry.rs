@@ -358,3 +358,150 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<FakeRequest>>) {
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
+
+/// A token service as the distribution registry's `auth: token` expects
+/// (<https://distribution.github.io/distribution/spec/auth/jwt/>): it signs ES256 JWTs with a
+/// throwaway key whose self-signed certificate the registry trusts via `rootcertbundle`.
+/// With a user configured, requests with that user's Basic credentials get every action they
+/// ask for, requests without credentials get a token granting nothing, wrong credentials a 401.
+pub struct TokenServer {
+    server: FakeServer,
+    dir: tempfile::TempDir,
+    /// The `service` the registry is configured with.
+    pub service: String,
+    /// The `iss` the tokens carry.
+    pub issuer: String,
+}
+
+fn openssl(args: &[&str], dir: &Path) {
+    let status = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the token-auth registry test needs the `openssl` command (package openssl)");
+    assert!(status.success(), "openssl {args:?} failed");
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl TokenServer {
+    /// Starts a token service for `service`, accepting `user` (name and password) if given.
+    pub fn start(service: &str, user: Option<(&str, &str)>) -> TokenServer {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        openssl(
+            &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem"],
+            dir.path(),
+        );
+        openssl(
+            &["pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der"],
+            dir.path(),
+        );
+        openssl(
+            &["req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=seatbelt-test-token", "-days", "2", "-out", "cert.pem"],
+            dir.path(),
+        );
+        openssl(&["x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der"], dir.path());
+        let pkcs8 = std::fs::read(dir.path().join("key.der")).unwrap();
+        let cert = std::fs::read(dir.path().join("cert.der")).unwrap();
+        let rng = ring::rand::SystemRandom::new();
+        let key = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &pkcs8,
+            &rng,
+        )
+        .unwrap();
+        let issuer = "seatbelt-test-issuer".to_string();
+        let header = serde_json::json!({
+            "typ": "JWT",
+            "alg": "ES256",
+            "x5c": [base64::engine::general_purpose::STANDARD.encode(&cert)],
+        });
+        let header = b64url(&serde_json::to_vec(&header).unwrap());
+        let expected_auth = user.map(|(u, p)| {
+            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}")))
+        });
+        let (svc, iss) = (service.to_string(), issuer.clone());
+        let server = FakeServer::start("127.0.0.1", move |r| {
+            let query: Vec<(String, String)> = r
+                .target
+                .split_once('?')
+                .map(|(_, q)| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .unwrap_or_default();
+            let granted = match (r.header("authorization"), &expected_auth) {
+                (None, _) => false,
+                (Some(given), Some(expected)) if given == expected => true,
+                _ => {
+                    return FakeReply::new(401)
+                        .body(r#"{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"#)
+                }
+            };
+            let access: Vec<serde_json::Value> = query
+                .iter()
+                .filter(|(k, _)| k == "scope")
+                .filter_map(|(_, scope)| {
+                    let mut parts = scope.splitn(3, ':');
+                    let (kind, name, actions) = (parts.next()?, parts.next()?, parts.next()?);
+                    let actions: Vec<&str> = if granted { actions.split(',').collect() } else { Vec::new() };
+                    Some(serde_json::json!({"type": kind, "name": name, "actions": actions}))
+                })
+                .collect();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let claims = serde_json::json!({
+                "iss": iss,
+                "sub": if granted { "user" } else { "" },
+                "aud": svc,
+                "exp": now + 300,
+                "nbf": now - 10,
+                "iat": now,
+                "jti": format!("{now}-{}", access.len()),
+                "access": access,
+            });
+            let signing_input = format!("{header}.{}", b64url(&serde_json::to_vec(&claims).unwrap()));
+            let signature = key.sign(&rng, signing_input.as_bytes()).unwrap();
+            let token = format!("{signing_input}.{}", b64url(signature.as_ref()));
+            FakeReply::new(200)
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(&serde_json::json!({"token": token, "expires_in": 300})).unwrap())
+        });
+        TokenServer {
+            server,
+            dir,
+            service: service.to_string(),
+            issuer,
+        }
+    }
+
+    /// The token endpoint's URL.
+    pub fn realm(&self) -> String {
+        format!("http://{}/token", self.server.host())
+    }
+
+    /// The certificate bundle the registry must trust.
+    pub fn root_cert_bundle(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    /// The registry auth settings pointing at this service.
+    pub fn registry_auth(&self) -> RegistryAuth {
+        RegistryAuth::Token {
+            realm: self.realm(),
+            service: self.service.clone(),
+            issuer: self.issuer.clone(),
+            root_cert_bundle: self.root_cert_bundle(),
+        }
+    }
+
+    /// Token requests received so far.
+    pub fn requests(&self) -> Vec<FakeRequest> {
+        self.server.requests()
+    }
+}
