@@ -285,23 +285,48 @@ fn bearer_tokens_from_a_token_service_work_against_the_real_registry() {
     let creds = with_credentials("bob", "token pass");
 
     push(&image, &reference, &creds, Some("v1"));
-    let opened = open(&ImageRef::Registry(reference.clone()), &open_options(creds, "linux/amd64")).unwrap();
+    let opened = open(
+        &ImageRef::Registry(reference.clone()),
+        &open_options(creds, "linux/amd64"),
+    )
+    .unwrap();
     assert_eq!(read_greeting(&opened), "signed tokens");
 
     let requests = tokens.requests();
     assert!(!requests.is_empty());
     for r in &requests {
-        assert!(r.target.contains("service=seatbelt-registry"), "{}", r.target);
-        assert!(r.header("authorization").is_some_and(|a| a.starts_with("Basic ")));
+        assert!(
+            r.target.contains("service=seatbelt-registry"),
+            "{}",
+            r.target
+        );
+        assert!(r
+            .header("authorization")
+            .is_some_and(|a| a.starts_with("Basic ")));
     }
-    assert!(requests.iter().any(|r| r.target.contains("scope=repository%3Atok%2Fapp%3Apull%2Cpush")));
-    assert!(requests.iter().any(|r| r.target.contains("scope=repository%3Atok%2Fapp%3Apull") && !r.target.contains("push")));
+    assert!(requests.iter().any(|r| r
+        .target
+        .contains("scope=repository%3Atok%2Fapp%3Apull%2Cpush")));
+    assert!(requests
+        .iter()
+        .any(|r| r.target.contains("scope=repository%3Atok%2Fapp%3Apull")
+            && !r.target.contains("push")));
     // Tokens are cached per scope: far fewer token requests than registry requests.
     assert!(requests.len() <= 4, "{} token requests", requests.len());
 
     // Anonymous: the token grants nothing, so the registry refuses with a clear hint.
-    let err = open(&ImageRef::Registry(reference.clone()), &open_options(no_config(), "linux/amd64")).unwrap_err();
-    assert!(matches!(err, ImageError::Registry(RegistryError::Unauthorized { .. })), "{err}");
+    let err = open(
+        &ImageRef::Registry(reference.clone()),
+        &open_options(no_config(), "linux/amd64"),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImageError::Registry(RegistryError::Unauthorized { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("docker login"), "{err}");
     // Wrong password: the token service refuses.
     let err = open(
@@ -309,7 +334,10 @@ fn bearer_tokens_from_a_token_service_work_against_the_real_registry() {
         &open_options(with_credentials("bob", "nope"), "linux/amd64"),
     )
     .unwrap_err();
-    assert!(matches!(err, ImageError::Registry(RegistryError::Auth { .. })), "{err}");
+    assert!(
+        matches!(err, ImageError::Registry(RegistryError::Auth { .. })),
+        "{err}"
+    );
 }
 
 #[test]

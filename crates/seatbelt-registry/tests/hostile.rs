@@ -223,6 +223,51 @@ fn transient_server_errors_are_retried_a_bounded_number_of_times() {
 }
 
 #[test]
+fn a_dropped_connection_is_retried() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    let server = Server::start("127.0.0.1", move |_| {
+        let mut reply = Reply::new(200).body("{}");
+        reply.hang_up = c.fetch_add(1, Ordering::SeqCst) == 0;
+        reply
+    });
+    client()
+        .get_manifest(&reference(&server, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn public_images_never_touch_credentials() {
+    // A Docker config naming a helper that does not exist: harmless until a registry asks.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"credsStore":"seatbelt-test-absent"}"#).unwrap();
+    let options = ClientOptions {
+        docker_config: Some(config),
+        ..ClientOptions::default()
+    };
+    let open = Server::start("127.0.0.1", |_| Reply::new(200).body("{}"));
+    Client::new(options.clone())
+        .unwrap()
+        .get_manifest(&reference(&open, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap();
+    let locked = Server::start("127.0.0.1", |_| {
+        Reply::new(401).header("WWW-Authenticate", r#"Basic realm="r""#)
+    });
+    let err = Client::new(options)
+        .unwrap()
+        .get_manifest(&reference(&locked, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Credentials { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("docker-credential-seatbelt-test-absent"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_truncated_blob_fails_while_reading() {
     let server = Server::start("127.0.0.1", |_| {
         let mut reply = Reply::new(200).body(vec![1u8; 10]);

@@ -395,18 +395,46 @@ impl TokenServer {
         use base64::Engine as _;
         let dir = tempfile::tempdir().unwrap();
         openssl(
-            &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "key.pem"],
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                "key.pem",
+            ],
             dir.path(),
         );
         openssl(
-            &["pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der"],
+            &[
+                "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out",
+                "key.der",
+            ],
             dir.path(),
         );
         openssl(
-            &["req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=seatbelt-test-token", "-days", "2", "-out", "cert.pem"],
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "key.pem",
+                "-subj",
+                "/CN=seatbelt-test-token",
+                "-days",
+                "2",
+                "-out",
+                "cert.pem",
+            ],
             dir.path(),
         );
-        openssl(&["x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der"], dir.path());
+        openssl(
+            &[
+                "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der",
+            ],
+            dir.path(),
+        );
         let pkcs8 = std::fs::read(dir.path().join("key.der")).unwrap();
         let cert = std::fs::read(dir.path().join("cert.der")).unwrap();
         let rng = ring::rand::SystemRandom::new();
@@ -424,21 +452,29 @@ impl TokenServer {
         });
         let header = b64url(&serde_json::to_vec(&header).unwrap());
         let expected_auth = user.map(|(u, p)| {
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}")))
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+            )
         });
         let (svc, iss) = (service.to_string(), issuer.clone());
         let server = FakeServer::start("127.0.0.1", move |r| {
             let query: Vec<(String, String)> = r
                 .target
                 .split_once('?')
-                .map(|(_, q)| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .map(|(_, q)| {
+                    url::form_urlencoded::parse(q.as_bytes())
+                        .into_owned()
+                        .collect()
+                })
                 .unwrap_or_default();
             let granted = match (r.header("authorization"), &expected_auth) {
                 (None, _) => false,
                 (Some(given), Some(expected)) if given == expected => true,
                 _ => {
-                    return FakeReply::new(401)
-                        .body(r#"{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"#)
+                    return FakeReply::new(401).body(
+                        r#"{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}"#,
+                    )
                 }
             };
             let access: Vec<serde_json::Value> = query
@@ -447,7 +483,11 @@ impl TokenServer {
                 .filter_map(|(_, scope)| {
                     let mut parts = scope.splitn(3, ':');
                     let (kind, name, actions) = (parts.next()?, parts.next()?, parts.next()?);
-                    let actions: Vec<&str> = if granted { actions.split(',').collect() } else { Vec::new() };
+                    let actions: Vec<&str> = if granted {
+                        actions.split(',').collect()
+                    } else {
+                        Vec::new()
+                    };
                     Some(serde_json::json!({"type": kind, "name": name, "actions": actions}))
                 })
                 .collect();
@@ -465,12 +505,16 @@ impl TokenServer {
                 "jti": format!("{now}-{}", access.len()),
                 "access": access,
             });
-            let signing_input = format!("{header}.{}", b64url(&serde_json::to_vec(&claims).unwrap()));
+            let signing_input =
+                format!("{header}.{}", b64url(&serde_json::to_vec(&claims).unwrap()));
             let signature = key.sign(&rng, signing_input.as_bytes()).unwrap();
             let token = format!("{signing_input}.{}", b64url(signature.as_ref()));
             FakeReply::new(200)
                 .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(&serde_json::json!({"token": token, "expires_in": 300})).unwrap())
+                .body(
+                    serde_json::to_vec(&serde_json::json!({"token": token, "expires_in": 300}))
+                        .unwrap(),
+                )
         });
         TokenServer {
             server,
