@@ -388,13 +388,18 @@ impl Client {
             reference,
             "the repository or a blob the manifest names is missing; push the blobs first",
         );
-        if let Ok(named) = tag_or_digest.parse::<Digest>() {
-            if named != digest {
+        match tag_or_digest.parse::<Digest>() {
+            Ok(named) if named != digest => {
                 return Err(RegistryError::DigestMismatch {
                     what: call.what,
                     expected: named,
                     actual: digest,
                 });
+            }
+            Ok(_) => {}
+            // Validated, so a tag can never smuggle a path into the URL.
+            Err(_) => {
+                reference.with_tag(tag_or_digest)?;
             }
         }
         let url = self.inner.url(

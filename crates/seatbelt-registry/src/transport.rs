@@ -286,7 +286,6 @@ impl Inner {
     /// the registry uses bearer tokens and none is cached for the call's scopes.
     fn authorization(&self, call: &Call<'_>) -> Result<Option<HeaderValue>, RegistryError> {
         let registry = call.reference.registry();
-        let secret = self.secret(registry)?;
         let scheme = {
             let map = lock(&self.auth);
             let Some(state) = map.get(registry) else {
@@ -297,13 +296,16 @@ impl Inner {
             }
             state.scheme.clone()
         };
+        // Credentials are looked up only once the registry has asked for them, so a public
+        // image never runs a credential helper.
         match scheme {
             Scheme::Unknown => Ok(None),
-            Scheme::Basic => Ok(match secret {
+            Scheme::Basic => Ok(match self.secret(registry)? {
                 Some(Secret::Basic(c)) => auth::basic_header(&c.username, &c.password),
                 _ => None,
             }),
             Scheme::Bearer { realm, service } => {
+                let secret = self.secret(registry)?;
                 let (token, expires_in) =
                     self.fetch_token(call, &realm, service.as_deref(), secret.as_ref())?;
                 Ok(lock(&self.auth)
@@ -591,7 +593,7 @@ impl Inner {
                 if status == StatusCode::UNAUTHORIZED && !challenged {
                     if let AuthMode::Registry(call) = mode {
                         challenged = true;
-                        if self.learn_challenge(call, &response, sent_auth) {
+                        if self.learn_challenge(call, &response, sent_auth)? {
                             // Not a transient failure: this round does not count as an attempt.
                             attempt -= 1;
                             continue 'attempts;
@@ -610,7 +612,12 @@ impl Inner {
     }
 
     /// Reads a 401's challenges into the registry's state; whether a retry can succeed.
-    fn learn_challenge(&self, call: &Call<'_>, response: &Response, sent_auth: bool) -> bool {
+    fn learn_challenge(
+        &self,
+        call: &Call<'_>,
+        response: &Response,
+        sent_auth: bool,
+    ) -> Result<bool, RegistryError> {
         let mut challenges = Vec::new();
         for value in response.headers().get_all(WWW_AUTHENTICATE) {
             match value
@@ -625,6 +632,8 @@ impl Inner {
             }
         }
         let registry = call.reference.registry();
+        // Whether Basic can help depends on having a secret, so resolve it now.
+        self.secret(registry)?;
         let mut map = lock(&self.auth);
         let state = map.entry(registry.to_string()).or_default();
         let had_scheme = !matches!(state.scheme, Scheme::Unknown);
@@ -632,7 +641,7 @@ impl Inner {
         state.forget_token(&call.scopes);
         let can_retry = state.learn(&challenges);
         // Sending the same Basic credentials again cannot change the answer.
-        can_retry && !(sent_auth && had_scheme && matches!(state.scheme, Scheme::Basic))
+        Ok(can_retry && !(sent_auth && had_scheme && matches!(state.scheme, Scheme::Basic)))
     }
 }
 

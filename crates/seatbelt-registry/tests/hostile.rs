@@ -223,6 +223,51 @@ fn transient_server_errors_are_retried_a_bounded_number_of_times() {
 }
 
 #[test]
+fn a_dropped_connection_is_retried() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    let server = Server::start("127.0.0.1", move |_| {
+        let mut reply = Reply::new(200).body("{}");
+        reply.hang_up = c.fetch_add(1, Ordering::SeqCst) == 0;
+        reply
+    });
+    client()
+        .get_manifest(&reference(&server, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn public_images_never_touch_credentials() {
+    // A Docker config naming a helper that does not exist: harmless until a registry asks.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"credsStore":"seatbelt-test-absent"}"#).unwrap();
+    let options = ClientOptions {
+        docker_config: Some(config),
+        ..ClientOptions::default()
+    };
+    let open = Server::start("127.0.0.1", |_| Reply::new(200).body("{}"));
+    Client::new(options.clone())
+        .unwrap()
+        .get_manifest(&reference(&open, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap();
+    let locked = Server::start("127.0.0.1", |_| {
+        Reply::new(401).header("WWW-Authenticate", r#"Basic realm="r""#)
+    });
+    let err = Client::new(options)
+        .unwrap()
+        .get_manifest(&reference(&locked, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::Credentials { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("docker-credential-seatbelt-test-absent"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_truncated_blob_fails_while_reading() {
     let server = Server::start("127.0.0.1", |_| {
         let mut reply = Reply::new(200).body(vec![1u8; 10]);
@@ -356,6 +401,75 @@ fn bearer_tokens_are_fetched_with_scope_service_and_credentials_then_cached() {
         text.contains("refused") && !text.contains("wrong"),
         "{text}"
     );
+}
+
+#[test]
+fn identity_tokens_are_exchanged_with_an_oauth_post() {
+    let tokens = Server::start("127.0.0.1", |r| {
+        let form: Vec<(String, String)> =
+            url::form_urlencoded::parse(&r.body).into_owned().collect();
+        let has = |k: &str, v: &str| form.iter().any(|(a, b)| a == k && b == v);
+        if r.method == "POST"
+            && r.header("authorization").is_none()
+            && has("grant_type", "refresh_token")
+            && has("refresh_token", "refresh-xyz")
+            && has("service", "svc")
+            && has("scope", "repository:app:pull")
+        {
+            Reply::new(200).body(r#"{"access_token":"from-refresh"}"#)
+        } else {
+            Reply::new(400)
+        }
+    });
+    let realm = format!("http://{}/oauth", tokens.host());
+    let registry = Server::start("127.0.0.1", move |r| {
+        if r.header("authorization") == Some("Bearer from-refresh") {
+            Reply::new(200).body("{}")
+        } else {
+            Reply::new(401).header(
+                "WWW-Authenticate",
+                &format!(r#"Bearer realm="{realm}",service="svc""#),
+            )
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"auths":{{"{}":{{"identitytoken":"refresh-xyz"}}}}}}"#,
+            registry.host()
+        ),
+    )
+    .unwrap();
+    let client = Client::new(ClientOptions {
+        docker_config: Some(config),
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    client
+        .get_manifest(&reference(&registry, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap();
+    assert_eq!(tokens.requests().len(), 1);
+}
+
+#[test]
+fn forbidden_says_which_access_is_missing() {
+    let server = Server::start("127.0.0.1", |_| {
+        Reply::new(403).body(error_body(
+            "DENIED",
+            "requested access to the resource is denied",
+        ))
+    });
+    let (blob, digest) = (b"x".to_vec(), Digest::sha256_of(b"x"));
+    let err = client()
+        .push_blob(&reference(&server, "app"), &digest, 1, &mut &blob[..])
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::Denied { access: "push", .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no push access"), "{err}");
 }
 
 /// Blobs a fake registry committed: digest and content.

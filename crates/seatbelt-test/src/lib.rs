@@ -2,3 +2,4 @@
 
 pub mod debian;
 pub mod layers;
+pub mod registry;

@@ -50,6 +50,8 @@ pub struct Reply {
     pub declared_length: Option<u64>,
     /// Send no Content-Length at all (the body ends when the connection closes).
     pub no_length: bool,
+    /// Close the connection without answering.
+    pub hang_up: bool,
 }
 
 impl Reply {
@@ -60,6 +62,7 @@ impl Reply {
             body: Vec::new(),
             declared_length: None,
             no_length: false,
+            hang_up: false,
         }
     }
 
@@ -177,6 +180,10 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
     };
     let reply = handler(&request);
     log.lock().unwrap().push(request.clone());
+    if reply.hang_up {
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        return;
+    }
     let mut out = format!("HTTP/1.1 {} Whatever\r\n", reply.status);
     for (n, v) in &reply.headers {
         out.push_str(&format!("{n}: {v}\r\n"));
