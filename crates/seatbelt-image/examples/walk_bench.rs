@@ -5,7 +5,9 @@
 //! ```
 //! The visitor is shaped like an SBOM pass: metadata of every final entry, the content of the
 //! dpkg status file and `os-release`. Compare the time with `zcat l0.tar.gz l1.tar.gz l2.tar.gz
-//! > /dev/null`. Prints wall time, entries, bytes and the peak RSS (`VmHWM`).
+//! > /dev/null`. Prints wall time, entries, bytes and the peak RSS (`VmHWM`). With
+//! `WALK_BENCH_ALL=1` the visitor is shaped like a secret scan instead: every version of every
+//! file, with content, to show memory stays bounded when everything is wanted.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -40,14 +42,22 @@ impl BlobSource for Files {
 struct SbomLike {
     entries: u64,
     content_bytes: u64,
+    everything: bool,
 }
 
 impl Visitor for SbomLike {
     fn filter(&self) -> PathFilter {
+        if self.everything {
+            return Arc::new(|_, _| Interest::Content);
+        }
         Arc::new(|path: &str, _| match path {
             "var/lib/dpkg/status" | "etc/os-release" | "usr/lib/os-release" => Interest::Content,
             _ => Interest::Metadata,
         })
+    }
+
+    fn wants_history(&self) -> bool {
+        self.everything
     }
 
     fn visit(&mut self, _: &Entry, content: Option<&[u8]>, _: bool) -> Result<(), ImageError> {
@@ -90,7 +100,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         blobs.insert(digest, path.clone());
         layers.push(LayerSource::Blob(descriptor));
     }
-    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let config =
+        br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
     let image = Image::new(
         "walk-bench".into(),
         None,
@@ -100,7 +111,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(Files(blobs)),
     )?;
     let start = Instant::now();
-    let mut visitor = SbomLike::default();
+    let mut visitor = SbomLike {
+        everything: std::env::var_os("WALK_BENCH_ALL").is_some(),
+        ..SbomLike::default()
+    };
     let report = walk(&image, &mut [&mut visitor])?;
     let elapsed = start.elapsed();
     let hwm = std::fs::read_to_string("/proc/self/status")
