@@ -4,8 +4,8 @@
 //! cargo run --release -p seatbelt-image --example walk_bench -- l0.tar.gz l1.tar.gz l2.tar.gz
 //! ```
 //! The visitor is shaped like an SBOM pass: metadata of every final entry, the content of the
-//! dpkg status file and `os-release`. Compare the time with `zcat l0.tar.gz l1.tar.gz l2.tar.gz
-//! > /dev/null`. Prints wall time, entries, bytes and the peak RSS (`VmHWM`). With
+//! dpkg status file and `os-release`. Compare the time with
+//! `zcat l0.tar.gz l1.tar.gz l2.tar.gz >/dev/null`. Prints wall time, entries, bytes and the peak RSS (`VmHWM`). With
 //! `WALK_BENCH_ALL=1` the visitor is shaped like a secret scan instead: every version of every
 //! file, with content, to show memory stays bounded when everything is wanted.
 
