@@ -400,7 +400,7 @@ fn find_oci_manifest(
     for descriptor in index.manifests() {
         let Ok(manifest) = layout::resolve_manifest(
             blobs,
-            Start::Descriptor(descriptor.clone()),
+            Start::Descriptor(Box::new(descriptor.clone())),
             &Platform::host(),
             limits,
             reference,

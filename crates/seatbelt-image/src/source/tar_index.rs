@@ -93,12 +93,14 @@ impl ArchiveIndex {
                     let target = entry.link_name_bytes().unwrap_or_default();
                     Member::Link(normalise_member_name(&target).map_err(unsafe_path)?)
                 }
-                other => return Err(ImageError::malformed(
-                    what.to_string(),
-                    format!(
+                other => {
+                    return Err(ImageError::malformed(
+                        what.to_string(),
+                        format!(
                         "member `{name}` is a {other:?} entry, which an image archive never holds"
                     ),
-                )),
+                    ))
+                }
             };
             if name.is_empty() {
                 return Err(unsafe_path("a file member must have a name"));
