@@ -62,9 +62,10 @@ pub fn parse_docker_manifest(
 }
 
 /// `docker-archive:FILE:name:tag` reaches here as path `FILE:name`, tag `tag` (the grammar
-/// splits at the last colon). When the path's file name holds a colon (and, when reading, the
-/// path as given does not exist), the part after it is the image name: this returns the real
-/// path and the `name:tag` (or `name`) meant.
+/// splits at the last colon, and `name` may hold slashes: `docker.io/library/app`). Unless the
+/// path exists as given (when reading), the first colon after which the text before it is a
+/// file (reading) or could be one (writing: its directory exists) ends the path; the rest is the
+/// image name. Returns the real path and the `name:tag` (or `name`) meant.
 pub(crate) fn split_name_from_path(
     path: &Path,
     tag: Option<&str>,
@@ -74,21 +75,29 @@ pub(crate) fn split_name_from_path(
     if must_exist && path.exists() {
         return unchanged;
     }
-    let Some((file, name)) = path
-        .file_name()
-        .and_then(|f| f.to_str())
-        .and_then(|f| f.split_once(':'))
-    else {
+    let Some(text) = path.to_str() else {
         return unchanged;
     };
-    if file.is_empty() || name.is_empty() {
-        return unchanged;
+    for (i, _) in text.match_indices(':') {
+        let (file, name) = (&text[..i], &text[i + 1..]);
+        if file.is_empty() || name.is_empty() || file.ends_with('/') {
+            continue;
+        }
+        let candidate = Path::new(file);
+        let fits = if must_exist {
+            candidate.is_file()
+        } else {
+            !candidate.is_dir() && crate::sink::parent_dir(candidate).is_dir()
+        };
+        if fits {
+            let name = match tag {
+                Some(tag) => format!("{name}:{tag}"),
+                None => name.to_string(),
+            };
+            return (candidate.to_path_buf(), Some(name));
+        }
     }
-    let real = path.with_file_name(file);
-    match tag {
-        Some(tag) => (real, Some(format!("{name}:{tag}"))),
-        None => (real, Some(name.to_string())),
-    }
+    unchanged
 }
 
 /// Whether `RepoTags` entry `repo_tag` answers a request for `wanted` (`name:tag`, `name`
@@ -473,12 +482,24 @@ mod tests {
 
     #[test]
     fn a_name_after_the_file_is_split_off() {
-        let (p, t) = split_name_from_path(Path::new("/nonexistent/a.tar:app"), Some("v1"), true);
-        assert_eq!(p, Path::new("/nonexistent/a.tar"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.tar");
+        let shown = file.display();
+        let (p, t) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), false);
+        assert_eq!(p, file);
         assert_eq!(t.as_deref(), Some("app:v1"));
-        let (p, t) = split_name_from_path(Path::new("/nonexistent/a.tar"), Some("app"), true);
-        assert_eq!(p, Path::new("/nonexistent/a.tar"));
-        assert_eq!(t.as_deref(), Some("app"));
+        let full = format!("{shown}:localhost:5000/library/app");
+        let (p, t) = split_name_from_path(Path::new(&full), Some("v1"), false);
+        assert_eq!(p, file);
+        assert_eq!(t.as_deref(), Some("localhost:5000/library/app:v1"));
+        // Reading: only an existing file ends the path.
+        let (p, _) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), true);
+        assert_eq!(p, Path::new(&format!("{shown}:app")));
+        std::fs::write(&file, b"").unwrap();
+        let (p, t) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), true);
+        assert_eq!((p, t.as_deref()), (file.clone(), Some("app:v1")));
+        let (p, t) = split_name_from_path(&file, Some("app"), true);
+        assert_eq!((p, t.as_deref()), (file, Some("app")));
     }
 
     #[test]
