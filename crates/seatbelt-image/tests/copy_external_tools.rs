@@ -1,6 +1,8 @@
 //! Independent checkers: what seatbelt writes must satisfy skopeo and umoci, and what skopeo
 //! writes seatbelt must read. These tools are part of the development environment; set
 //! `SEATBELT_SKIP_EXTERNAL_TOOLS=1` to skip on a machine without them.
+// Test helpers panic on failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
 
 mod formats_common;
 

@@ -1,5 +1,7 @@
 //! `copy` between local formats: OCI round trips keep every byte, docker archives convert and
 //! read back, a `dir:` tree becomes a one-layer image, and failed writes leave nothing behind.
+// Test helpers panic on failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
 
 mod formats_common;
 

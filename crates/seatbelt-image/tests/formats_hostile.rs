@@ -1,5 +1,7 @@
 //! Hostile and broken inputs: every one is refused with an error naming the file or digest,
 //! never a panic, never a read outside the layout or archive.
+// Test helpers panic on failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
 
 mod formats_common;
 

@@ -1,5 +1,7 @@
 //! Reading every local format: OCI layout directories and archives, docker archives (legacy and
 //! compressed), and `dir:` root filesystems.
+// Test helpers panic on failure, like the tests that call them.
+#![allow(clippy::unwrap_used)]
 
 mod formats_common;
 

@@ -1,6 +1,7 @@
 //! Small synthetic images for the format and copy tests: layers (plain, gzip, zstd), configs,
 //! manifests, OCI layouts, legacy docker archives and hand-made (hostile) tars.
-#![allow(dead_code, unreachable_pub)]
+// Fixture builders panic on failure like the tests that call them.
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::io::Write;
 use std::path::Path;
