@@ -86,6 +86,18 @@ fn oci_dir_to_oci_archive_to_oci_dir_keeps_every_byte() {
     );
     let back = open_ref(&format!("oci-dir:{}:v1", b.display()));
     assert_eq!(back.manifest.unwrap().bytes, img.manifest);
+    for written in [
+        "index.json",
+        "oci-layout",
+        &format!("blobs/sha256/{}", img.digest().hex()),
+    ] {
+        let meta = std::fs::metadata(b.join(written)).unwrap();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+            0o644,
+            "{written}"
+        );
+    }
 }
 
 #[test]
@@ -99,6 +111,15 @@ fn oci_archives_are_deterministic_and_replace_the_destination() {
     copy_to(&source, &format!("oci-archive:{}", one.display())).unwrap();
     copy_to(&source, &format!("oci-archive:{}", two.display())).unwrap();
     assert_eq!(std::fs::read(&one).unwrap(), std::fs::read(&two).unwrap());
+    let mode = |p: &Path| {
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(p).unwrap().permissions())
+            & 0o777
+    };
+    assert_eq!(
+        mode(&one),
+        0o644,
+        "outputs are readable like any created file"
+    );
     // Only the two archives and the layout remain: no staging directories or temp files.
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -17,8 +17,8 @@ use seatbelt_types::Digest;
 use crate::copy::rootfs_layer::HashWriter;
 use crate::copy::{CopyOptions, CopyReport, ProgressReader};
 use crate::media_types::{OCI_CONFIG, OCI_INDEX, OCI_LAYER_TAR, OCI_MANIFEST};
-use crate::sink::parent_dir;
 use crate::sink::tar_writer::DeterministicTar;
+use crate::sink::{output_temp_file, parent_dir};
 use crate::source::docker_archive::split_name_from_path;
 use crate::source::layout::{blob_name, CONTAINERD_NAME, REF_NAME};
 use crate::{Destination, Image, ImageError, LayerSource};
@@ -82,10 +82,7 @@ pub(crate) fn write(
         ));
     }
     let parent = parent_dir(&path);
-    let temp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(&parent)
-        .map_err(|e| ImageError::io("cannot create a temp file in", &parent, e))?;
+    let temp = output_temp_file(&parent)?;
     let write_err = |e: io::Error| ImageError::io("cannot write", &path, e);
     let mut tar = DeterministicTar::new(BufWriter::with_capacity(256 * 1024, temp));
     let mut report = CopyReport {

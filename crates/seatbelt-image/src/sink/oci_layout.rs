@@ -151,12 +151,19 @@ fn read_existing(root: &Path) -> Result<(Map<String, Value>, Vec<Value>), ImageE
     Ok((index, manifests))
 }
 
+/// A temp file in `dir` that becomes an output by rename, readable by everyone as files created
+/// the usual way are (tempfile's default 0600 would hide layouts and archives from other users).
+pub(crate) fn output_temp_file(dir: &Path) -> Result<tempfile::NamedTempFile, ImageError> {
+    tempfile::Builder::new()
+        .prefix(".tmp-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .tempfile_in(dir)
+        .map_err(|e| ImageError::io("cannot create a temp file in", dir, e))
+}
+
 /// Replaces `dir/name` with `bytes` atomically.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ImageError> {
-    let mut temp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(|e| ImageError::io("cannot create a temp file in", dir, e))?;
+    let mut temp = output_temp_file(dir)?;
     temp.write_all(bytes)
         .map_err(|e| ImageError::io("cannot write", temp.path().to_path_buf(), e))?;
     let target = dir.join(name);
@@ -184,10 +191,7 @@ impl BlobSink for OciLayoutSink {
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&dir).map_err(|e| ImageError::io("cannot create", &dir, e))?;
         let blobs = self.root.join("blobs");
-        let temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&blobs)
-            .map_err(|e| ImageError::io("cannot create a temp file in", &blobs, e))?;
+        let temp = output_temp_file(&blobs)?;
         let what = format!("blob {digest}");
         let mut verified =
             VerifyingReader::new(data, what.clone(), digest, Some(descriptor.size()));
@@ -298,10 +302,7 @@ pub(crate) fn parent_dir(path: &Path) -> PathBuf {
 /// Writes the layout at `root` (as this module writes them) as a tar replacing `destination`.
 fn write_layout_tar(root: &Path, destination: &Path) -> Result<(), ImageError> {
     let parent = parent_dir(destination);
-    let temp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(&parent)
-        .map_err(|e| ImageError::io("cannot create a temp file in", &parent, e))?;
+    let temp = output_temp_file(&parent)?;
     let write_err = |e| ImageError::io("cannot write", destination, e);
     let mut tar = DeterministicTar::new(BufWriter::with_capacity(256 * 1024, temp));
     tar.dir("blobs").map_err(write_err)?;
