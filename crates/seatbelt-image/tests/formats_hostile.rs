@@ -352,3 +352,27 @@ fn a_symlink_loop_inside_an_archive_is_refused() {
     let err = archive_error(&b.into_inner().unwrap(), "docker-archive").to_string();
     assert!(err.contains("loop"), "{err}");
 }
+
+#[test]
+fn special_files_are_never_opened() {
+    let (dir, img) = layout_with_sample();
+    let config_blob = dir
+        .path()
+        .join("blobs/sha256")
+        .join(img.config_digest().hex());
+    std::fs::remove_file(&config_blob).unwrap();
+    // A FIFO would block a reader forever; it must be refused before it is opened.
+    let status = std::process::Command::new("mkfifo")
+        .arg(&config_blob)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let err = open_ref(&format!("oci-dir:{}", dir.path().display()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = open_ref(&format!("oci-archive:{}", config_blob.display()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+}
