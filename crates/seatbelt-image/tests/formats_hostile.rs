@@ -376,3 +376,48 @@ fn special_files_are_never_opened() {
         .to_string();
     assert!(err.contains("not a regular file"), "{err}");
 }
+
+#[test]
+fn mutated_archives_fail_cleanly_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    let img = sample_image();
+    write_layout(&layout, &[(&img, None)]);
+    let whole = tar_of_dir(&layout, "");
+    let file = dir.path().join("m.tar");
+    // A cheap deterministic fuzz: one byte changed per round, all over the archive (headers,
+    // JSON, blobs), through the pure index and through the whole open path.
+    for round in 0..600usize {
+        let mut bytes = whole.clone();
+        let at = (round * 7919) % bytes.len();
+        bytes[at] = bytes[at].wrapping_add(1 + (round % 251) as u8);
+        let _ = seatbelt_image::source::ArchiveIndex::build(
+            std::io::Cursor::new(&bytes),
+            bytes.len() as u64,
+            "fuzz",
+        );
+        std::fs::write(&file, &bytes).unwrap();
+        if let Ok(image) = open_ref(&format!("oci-archive:{}", file.display())) {
+            for layer in &image.layers {
+                let LayerSource::Blob(d) = layer else {
+                    panic!()
+                };
+                if let Ok((_, mut r)) = image.open_layer(d) {
+                    let _ = std::io::copy(&mut r, &mut std::io::sink());
+                }
+            }
+        }
+    }
+    for text in [
+        "[",
+        "[{}]",
+        "[{\"Config\":\"\",\"Layers\":[1]}]",
+        "null",
+        "\"x\"",
+    ] {
+        assert!(
+            seatbelt_image::source::parse_docker_manifest(text.as_bytes(), "t").is_err(),
+            "{text}"
+        );
+    }
+}

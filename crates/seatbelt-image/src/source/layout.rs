@@ -221,8 +221,12 @@ pub(crate) fn read_verified(
         });
     }
     let raw = blobs.open_raw(digest, size)?;
-    let mut verified =
-        VerifyingReader::new(raw.take(max + 1), what.to_string(), digest.clone(), size);
+    let mut verified = VerifyingReader::new(
+        raw.take(max.saturating_add(1)),
+        what.to_string(),
+        digest.clone(),
+        size,
+    );
     let mut bytes = Vec::new();
     verified
         .read_to_end(&mut bytes)

@@ -128,7 +128,7 @@ impl LayoutStore for LayoutDir {
             });
         }
         let mut bytes = Vec::new();
-        file.take(max + 1)
+        file.take(max.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| ImageError::io("cannot read", &path, e))?;
         if bytes.len() as u64 > max {
