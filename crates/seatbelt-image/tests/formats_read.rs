@@ -281,3 +281,47 @@ fn dir_source_is_one_directory_layer_with_a_host_config() {
         .to_string();
     assert!(err.contains("needs a directory"), "{err}");
 }
+
+#[test]
+fn a_docker_25_archive_keeps_its_real_manifest_even_from_a_multi_platform_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    let amd = TestImage::new("amd64", vec![layer(&[("arch", b"amd64")], Comp::Plain)]);
+    let arm = TestImage::new("arm64", vec![layer(&[("arch", b"arm64")], Comp::Plain)]);
+    // containerd-backed Docker saves the whole index but only the blobs of one platform.
+    arm.write_blobs(&root);
+    let mut amd_entry = amd.entry(None);
+    amd_entry["platform"] = json!({"os": "linux", "architecture": "amd64"});
+    let mut arm_entry = arm.entry(None);
+    arm_entry["platform"] = json!({"os": "linux", "architecture": "arm64"});
+    let index = serde_json::to_vec(&json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [amd_entry, arm_entry],
+    }))
+    .unwrap();
+    write_blob(&root, &index);
+    write_index(
+        &root,
+        vec![descriptor(
+            "application/vnd.oci.image.index.v1+json",
+            &index,
+        )],
+    );
+    let blob = |d: seatbelt_types::Digest| format!("blobs/sha256/{}", d.hex());
+    let manifest = json!([{
+        "Config": blob(arm.config_digest()),
+        "RepoTags": ["multi:v1"],
+        "Layers": [blob(arm.layers[0].diff_id.clone())],
+    }]);
+    std::fs::write(
+        root.join("manifest.json"),
+        serde_json::to_vec(&manifest).unwrap(),
+    )
+    .unwrap();
+    let file = dir.path().join("saved.tar");
+    std::fs::write(&file, tar_of_dir(&root, "")).unwrap();
+
+    let image = open_ref(&format!("docker-archive:{}:multi:v1", file.display())).unwrap();
+    assert_eq!(image.digest(), Some(&arm.digest()));
+    assert_layers(&image, &arm);
+}

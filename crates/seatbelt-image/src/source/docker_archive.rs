@@ -278,9 +278,15 @@ pub(crate) fn open(
     blobs
         .names
         .insert(config_digest.clone(), config_name.clone());
-    if let Some(manifest) =
-        find_oci_manifest(&blobs, &config_digest, &layer_names, limits, &reference)
-    {
+    let platform = config.platform().unwrap_or_else(Platform::host);
+    if let Some(manifest) = find_oci_manifest(
+        &blobs,
+        &config_digest,
+        &layer_names,
+        &platform,
+        limits,
+        &reference,
+    ) {
         let blobs: Arc<dyn BlobSource> = Arc::new(blobs);
         return layout::image_from_manifest(reference, manifest, limits, blobs);
     }
@@ -388,12 +394,14 @@ fn hash_stream(reader: &mut impl Read, what: &str) -> Result<Digest, ImageError>
 }
 
 /// A Docker 25+ archive is also an OCI layout: if its `index.json` lists a manifest with this
-/// config and exactly these layer files, that manifest is the image's real one. Any problem
+/// config and exactly these layer files, that manifest is the image's real one (an index entry,
+/// as containerd-backed Docker writes, is followed to the config's own platform). Any problem
 /// here only means falling back to a synthesised manifest, which is verified on its own.
 fn find_oci_manifest(
     blobs: &DockerBlobs,
     config_digest: &Digest,
     layer_names: &[String],
+    platform: &Platform,
     limits: &Limits,
     reference: &str,
 ) -> Option<RawManifest> {
@@ -410,7 +418,7 @@ fn find_oci_manifest(
         let Ok(manifest) = layout::resolve_manifest(
             blobs,
             Start::Descriptor(Box::new(descriptor.clone())),
-            &Platform::host(),
+            platform,
             limits,
             reference,
         ) else {
