@@ -376,3 +376,64 @@ fn copy_to_dir_extracts_the_final_filesystem() {
     assert!(report.conversion.is_some());
     assert_eq!(std::fs::read(target.join("etc/motd")).unwrap(), b"hello\n");
 }
+
+#[derive(Default)]
+struct Recorder {
+    started: std::sync::Mutex<u64>,
+    advanced: std::sync::atomic::AtomicU64,
+    skipped: std::sync::atomic::AtomicU64,
+}
+
+impl seatbelt_image::sink::Progress for Recorder {
+    fn blob_started(&self, _digest: &Digest, size: u64) {
+        *self.started.lock().unwrap() += size;
+    }
+    fn advanced(&self, bytes: u64) {
+        self.advanced
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn blob_skipped(&self, _digest: &Digest, size: u64) {
+        self.skipped
+            .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn progress_adds_up_to_the_blob_sizes_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("l");
+    let img = sample_image();
+    write_layout(&layout, &[(&img, None)]);
+    let source = open_ref(&format!("oci-dir:{}", layout.display()));
+    for destination in [
+        format!("oci-dir:{}", dir.path().join("o").display()),
+        format!("docker-archive:{}", dir.path().join("d.tar").display()),
+    ] {
+        let recorder = Recorder::default();
+        let options = CopyOptions {
+            progress: &recorder,
+            preserve_setuid: false,
+            registry: Default::default(),
+        };
+        copy(
+            &source,
+            &destination.parse::<Destination>().unwrap(),
+            &options,
+        )
+        .unwrap();
+        let started = *recorder.started.lock().unwrap();
+        assert!(started > 0);
+        assert_eq!(recorder.advanced.into_inner(), started, "{destination}");
+    }
+    let recorder = Recorder::default();
+    let options = CopyOptions {
+        progress: &recorder,
+        preserve_setuid: false,
+        registry: Default::default(),
+    };
+    let again = format!("oci-dir:{}", dir.path().join("o").display());
+    copy(&source, &again.parse::<Destination>().unwrap(), &options).unwrap();
+    let total: u64 =
+        img.config.len() as u64 + img.layers.iter().map(|l| l.blob.len() as u64).sum::<u64>();
+    assert_eq!(recorder.skipped.into_inner(), total);
+}

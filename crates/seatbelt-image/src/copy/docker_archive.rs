@@ -10,18 +10,34 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use seatbelt_registry::Reference;
 use seatbelt_types::Digest;
 
 use crate::copy::rootfs_layer::HashWriter;
-use crate::copy::{CopyOptions, CopyReport, ProgressReader};
+use crate::copy::{CopyOptions, CopyReport};
 use crate::media_types::{OCI_CONFIG, OCI_INDEX, OCI_LAYER_TAR, OCI_MANIFEST};
 use crate::sink::tar_writer::DeterministicTar;
 use crate::sink::{output_temp_file, parent_dir};
 use crate::source::docker_archive::split_name_from_path;
-use crate::source::layout::{blob_name, CONTAINERD_NAME, REF_NAME};
-use crate::{Destination, Image, ImageError, LayerSource};
+use crate::source::layout::{blob_name, descriptor_digest, CONTAINERD_NAME, REF_NAME};
+use crate::{open_decompressed, Destination, Image, ImageError, LayerSource};
+
+/// Counts the bytes read through it, for a progress report from another owner's stream.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
 
 /// `name[:tag]` as given, checked, with `:latest` added when no tag was given.
 fn repo_tag(text: &str, destination: &str) -> Result<(String, Reference), ImageError> {
@@ -116,12 +132,21 @@ pub(crate) fn write(
             descriptor.digest(),
             image.reference
         );
-        options.progress.blob_started(diff_id, descriptor.size());
-        let (_, layer_reader) = image.open_layer(descriptor)?;
-        let mut reader = ProgressReader {
-            inner: layer_reader,
-            progress: options.progress,
-        };
+        // Progress counts the blob's (compressed) bytes, which is the size announced; the
+        // decompressor owns that stream, so a shared counter reports it.
+        options
+            .progress
+            .blob_started(&descriptor_digest(descriptor, &what)?, descriptor.size());
+        let counted = Arc::new(AtomicU64::new(0));
+        let (_, mut reader) = open_decompressed(
+            CountingReader {
+                inner: image.open_blob(descriptor)?,
+                count: Arc::clone(&counted),
+            },
+            &what,
+            image.limits.max_decompressed_bytes,
+        )?;
+        let mut reported = 0;
         // Staged beside the destination because the tar header needs the size first.
         let staged = tempfile::tempfile_in(&parent)
             .map_err(|e| ImageError::io("cannot create a temp file in", &parent, e))?;
@@ -136,7 +161,13 @@ pub(crate) fn write(
             };
             out.write_all(&buf[..n])
                 .map_err(|e| ImageError::io("cannot write", &parent, e))?;
+            let now = counted.load(Ordering::Relaxed);
+            options.progress.advanced(now - reported);
+            reported = now;
         }
+        options
+            .progress
+            .advanced(counted.load(Ordering::Relaxed) - reported);
         let actual = out.digest();
         let size = out.count;
         if actual != *diff_id {
