@@ -210,3 +210,26 @@ fn umoci_unpacks_the_image_built_from_a_dir() {
         Path::new("etc/os-release")
     );
 }
+
+#[test]
+fn a_legacy_docker_archive_copied_to_a_layout_is_visible_to_skopeo_and_umoci() {
+    if !tools_wanted() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let img = TestImage::new("amd64", vec![layer(&[("a", b"a")], Comp::Plain)]);
+    let archive = dir.path().join("saved.tar");
+    std::fs::write(&archive, legacy_docker_archive(&img, &["app:v1"])).unwrap();
+    let source = open_ref(&format!("docker-archive:{}", archive.display()));
+    let layout = dir.path().join("layout");
+    let report = copy_to(&source, &format!("oci-dir:{}:v1", layout.display()));
+    let inspected = skopeo_inspect(&format!("oci:{}:v1", layout.display()));
+    assert_eq!(
+        inspected["Digest"],
+        report.manifest_digest.unwrap().to_string()
+    );
+    run(
+        "umoci",
+        &["stat", "--image", &format!("{}:v1", layout.display())],
+    );
+}

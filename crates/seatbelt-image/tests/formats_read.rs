@@ -196,7 +196,7 @@ fn legacy_docker_archive_selects_by_any_tag_spelling_and_verifies_layers() {
         let manifest = image.manifest.as_ref().unwrap();
         assert_eq!(
             manifest.media_type,
-            "application/vnd.docker.distribution.manifest.v2+json"
+            "application/vnd.oci.image.manifest.v1+json"
         );
         assert_eq!(
             manifest.digest,
@@ -229,7 +229,7 @@ fn docker_archive_compressed_whole_and_with_a_compressed_layer() {
     let first = &image.manifest.as_ref().unwrap().parsed.layers()[0];
     assert_eq!(
         first.media_type().to_string(),
-        "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        "application/vnd.oci.image.layer.v1.tar+gzip"
     );
     assert_layers(&image, &img);
 }

@@ -2,7 +2,9 @@
 //! image's config and layer files, in the legacy layout (`<id>/layer.tar`) or Docker 25+'s
 //! (`blobs/sha256/<hex>`, with an OCI `index.json` beside it).
 //!
-//! A legacy archive has no manifest, so one is synthesised (Docker schema 2). Its layer
+//! A legacy archive has no manifest, so one is synthesised. It is an OCI manifest, as Docker 25+
+//! itself writes into its archives: OCI layout readers (containers/image, umoci) skip index
+//! entries of Docker media types, so an OCI one stays usable wherever the image is copied. Its layer
 //! descriptors must carry digests the layer files can be verified against. `docker save` stores
 //! layers uncompressed, and an uncompressed layer's digest *is* its diff_id, which the config
 //! already lists: so those descriptors take the diff_id, and [`crate::Image::open_blob`] verifies
@@ -21,7 +23,7 @@ use seatbelt_registry::Reference;
 use seatbelt_types::{Digest, Hasher};
 use serde::Deserialize;
 
-use crate::media_types::{DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_LAYER_ZSTD};
+use crate::media_types::{OCI_CONFIG, OCI_LAYER_GZIP, OCI_LAYER_TAR, OCI_LAYER_ZSTD, OCI_MANIFEST};
 use crate::source::layout::{self, Start};
 use crate::source::tar_index::{normalise_member_name, ArchiveFile};
 use crate::source::{BlobSource, OpenOptions};
@@ -29,10 +31,6 @@ use crate::{
     Compression, Image, ImageError, ImageRef, LayerSource, Limits, ManifestSelector, Platform,
     RawConfig, RawManifest,
 };
-
-/// Docker's media type for an uncompressed layer (Docker never registered it with IANA, but
-/// Docker and containers/image both use it).
-pub(crate) const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
 
 /// One image of `manifest.json`.
 #[derive(Debug, Clone, Deserialize)]
@@ -302,7 +300,7 @@ pub(crate) fn open(
         let n = read_up_to(&mut reader, &mut magic)
             .map_err(|e| ImageError::from_stream(member_what.clone(), e))?;
         let (digest, media_type) = match Compression::sniff(&magic[..n]) {
-            Compression::None => (diff_id.clone(), DOCKER_LAYER_TAR),
+            Compression::None => (diff_id.clone(), OCI_LAYER_TAR),
             compressed => {
                 let (mut reader, _) = blobs
                     .archive
@@ -310,7 +308,7 @@ pub(crate) fn open(
                     .ok_or_else(|| missing(&blobs.archive, "layer", name))?;
                 let digest = hash_stream(&mut reader, &member_what)?;
                 let media_type = if compressed == Compression::Gzip {
-                    DOCKER_LAYER_GZIP
+                    OCI_LAYER_GZIP
                 } else {
                     OCI_LAYER_ZSTD
                 };
@@ -324,9 +322,9 @@ pub(crate) fn open(
     }
     let manifest_value = serde_json::json!({
         "schemaVersion": 2,
-        "mediaType": DOCKER_MANIFEST,
+        "mediaType": OCI_MANIFEST,
         "config": {
-            "mediaType": DOCKER_CONFIG,
+            "mediaType": OCI_CONFIG,
             "size": config.bytes.len(),
             "digest": config_digest.to_string(),
         },
@@ -342,7 +340,7 @@ pub(crate) fn open(
     let manifest = RawManifest {
         digest: Digest::sha256_of(&bytes),
         bytes,
-        media_type: DOCKER_MANIFEST.to_string(),
+        media_type: OCI_MANIFEST.to_string(),
         parsed,
     };
     let layers = manifest
