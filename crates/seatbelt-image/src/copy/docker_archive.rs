@@ -116,6 +116,8 @@ pub(crate) fn write(
         tar.dir(&format!("blobs/{algorithm}")).map_err(write_err)?;
     }
 
+    // A fixed order rather than a sorted one: layers as the manifest lists them, then the small
+    // files (whose content needs the layer sizes). Sorting would need every layer staged at once.
     let mut sizes: HashMap<Digest, u64> = HashMap::new();
     for (index, (layer, diff_id)) in image.layers.iter().zip(&diff_ids).enumerate() {
         if sizes.contains_key(diff_id) {

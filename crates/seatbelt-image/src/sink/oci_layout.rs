@@ -4,7 +4,8 @@
 //! Blobs go to a temp file in `blobs/` and are renamed into place only once their digest and
 //! size check out, so a layout never holds a blob under a name it does not hash to. `index.json`
 //! is replaced atomically (temp + rename) in `finish`. Nothing is fsynced: a crash can lose the
-//! last write, never corrupt what was there.
+//! last write, never corrupt what was there. No lock is taken: two writers adding to one layout
+//! at the same moment can lose one index entry (the last rename wins), never a blob.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
