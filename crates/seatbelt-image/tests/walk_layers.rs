@@ -1,4 +1,6 @@
 //! The layer walk on well-formed images: versions across layers, filters, content, formats.
+// A panic is how a test reports failure.
+#![allow(clippy::unwrap_used)]
 
 mod walk_support;
 

@@ -217,6 +217,27 @@ impl Extractor {
             }
             _ => {}
         }
+        if kind == EntryKind::Hardlink {
+            // Checked before anything is replaced, so a refused link removes nothing.
+            let source = &entry.link_target;
+            let mut none = 0;
+            let parents_ok = self
+                .target
+                .check_parents(source, false, &mut none)
+                .map_err(|why| Outcome::Skip(format!("hardlink target `{source}`: {why}")))?;
+            let source_kind = if parents_ok {
+                self.target
+                    .existing(source)
+                    .map_err(|e| io_fail(&self.target, source, e))?
+            } else {
+                Existing::Nothing
+            };
+            if source_kind != Existing::File || *source == rel {
+                return Err(Outcome::Skip(format!(
+                    "its target `{source}` is not a regular file already extracted"
+                )));
+            }
+        }
         let mut created = 0;
         self.target
             .check_parents(&rel, true, &mut created)
@@ -260,25 +281,7 @@ impl Extractor {
                 self.report.symlinks += 1;
             }
             EntryKind::Hardlink => {
-                let source = entry.link_target.clone();
-                let mut none = 0;
-                let parents_ok = self
-                    .target
-                    .check_parents(&source, false, &mut none)
-                    .map_err(|why| Outcome::Skip(format!("hardlink target `{source}`: {why}")))?;
-                let source_kind = if parents_ok {
-                    self.target
-                        .existing(&source)
-                        .map_err(|e| io_fail(&self.target, &source, e))?
-                } else {
-                    Existing::Nothing
-                };
-                if source_kind != Existing::File {
-                    return Err(Outcome::Skip(format!(
-                        "its target `{source}` is not a regular file already extracted"
-                    )));
-                }
-                std::fs::hard_link(self.target.full(&source), &full)
+                std::fs::hard_link(self.target.full(&entry.link_target), &full)
                     .map_err(|e| io_fail(&self.target, &rel, e))?;
                 self.report.hardlinks += 1;
             }

@@ -14,9 +14,12 @@ use crate::ImageError;
 
 mod oci_layout;
 mod registry;
+pub(crate) mod tar_writer;
 
 pub use oci_layout::{OciArchiveSink, OciLayoutSink};
 pub use registry::RegistrySink;
+
+pub(crate) use oci_layout::{output_temp_file, parent_dir};
 
 /// A destination that stores blobs and manifests unchanged.
 pub trait BlobSink {

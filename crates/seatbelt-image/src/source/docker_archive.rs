@@ -2,7 +2,9 @@
 //! image's config and layer files, in the legacy layout (`<id>/layer.tar`) or Docker 25+'s
 //! (`blobs/sha256/<hex>`, with an OCI `index.json` beside it).
 //!
-//! A legacy archive has no manifest, so one is synthesised (Docker schema 2). Its layer
+//! A legacy archive has no manifest, so one is synthesised. It is an OCI manifest, as Docker 25+
+//! itself writes into its archives: OCI layout readers (containers/image, umoci) skip index
+//! entries of Docker media types, so an OCI one stays usable wherever the image is copied. Its layer
 //! descriptors must carry digests the layer files can be verified against. `docker save` stores
 //! layers uncompressed, and an uncompressed layer's digest *is* its diff_id, which the config
 //! already lists: so those descriptors take the diff_id, and [`crate::Image::open_blob`] verifies
@@ -21,7 +23,7 @@ use seatbelt_registry::Reference;
 use seatbelt_types::{Digest, Hasher};
 use serde::Deserialize;
 
-use crate::media_types::{DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_LAYER_ZSTD};
+use crate::media_types::{OCI_CONFIG, OCI_LAYER_GZIP, OCI_LAYER_TAR, OCI_LAYER_ZSTD, OCI_MANIFEST};
 use crate::source::layout::{self, Start};
 use crate::source::tar_index::{normalise_member_name, ArchiveFile};
 use crate::source::{BlobSource, OpenOptions};
@@ -29,10 +31,6 @@ use crate::{
     Compression, Image, ImageError, ImageRef, LayerSource, Limits, ManifestSelector, Platform,
     RawConfig, RawManifest,
 };
-
-/// Docker's media type for an uncompressed layer (Docker never registered it with IANA, but
-/// Docker and containers/image both use it).
-pub(crate) const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
 
 /// One image of `manifest.json`.
 #[derive(Debug, Clone, Deserialize)]
@@ -62,9 +60,10 @@ pub fn parse_docker_manifest(
 }
 
 /// `docker-archive:FILE:name:tag` reaches here as path `FILE:name`, tag `tag` (the grammar
-/// splits at the last colon). When the path's file name holds a colon (and, when reading, the
-/// path as given does not exist), the part after it is the image name: this returns the real
-/// path and the `name:tag` (or `name`) meant.
+/// splits at the last colon, and `name` may hold slashes: `docker.io/library/app`). Unless the
+/// path exists as given (when reading), the first colon after which the text before it is a
+/// file (reading) or could be one (writing: its directory exists) ends the path; the rest is the
+/// image name. Returns the real path and the `name:tag` (or `name`) meant.
 pub(crate) fn split_name_from_path(
     path: &Path,
     tag: Option<&str>,
@@ -74,21 +73,29 @@ pub(crate) fn split_name_from_path(
     if must_exist && path.exists() {
         return unchanged;
     }
-    let Some((file, name)) = path
-        .file_name()
-        .and_then(|f| f.to_str())
-        .and_then(|f| f.split_once(':'))
-    else {
+    let Some(text) = path.to_str() else {
         return unchanged;
     };
-    if file.is_empty() || name.is_empty() {
-        return unchanged;
+    for (i, _) in text.match_indices(':') {
+        let (file, name) = (&text[..i], &text[i + 1..]);
+        if file.is_empty() || name.is_empty() || file.ends_with('/') {
+            continue;
+        }
+        let candidate = Path::new(file);
+        let fits = if must_exist {
+            candidate.is_file()
+        } else {
+            !candidate.is_dir() && crate::sink::parent_dir(candidate).is_dir()
+        };
+        if fits {
+            let name = match tag {
+                Some(tag) => format!("{name}:{tag}"),
+                None => name.to_string(),
+            };
+            return (candidate.to_path_buf(), Some(name));
+        }
     }
-    let real = path.with_file_name(file);
-    match tag {
-        Some(tag) => (real, Some(format!("{name}:{tag}"))),
-        None => (real, Some(name.to_string())),
-    }
+    unchanged
 }
 
 /// Whether `RepoTags` entry `repo_tag` answers a request for `wanted` (`name:tag`, `name`
@@ -269,9 +276,15 @@ pub(crate) fn open(
     blobs
         .names
         .insert(config_digest.clone(), config_name.clone());
-    if let Some(manifest) =
-        find_oci_manifest(&blobs, &config_digest, &layer_names, limits, &reference)
-    {
+    let platform = config.platform().unwrap_or_else(Platform::host);
+    if let Some(manifest) = find_oci_manifest(
+        &blobs,
+        &config_digest,
+        &layer_names,
+        &platform,
+        limits,
+        &reference,
+    ) {
         let blobs: Arc<dyn BlobSource> = Arc::new(blobs);
         return layout::image_from_manifest(reference, manifest, limits, blobs);
     }
@@ -287,7 +300,7 @@ pub(crate) fn open(
         let n = read_up_to(&mut reader, &mut magic)
             .map_err(|e| ImageError::from_stream(member_what.clone(), e))?;
         let (digest, media_type) = match Compression::sniff(&magic[..n]) {
-            Compression::None => (diff_id.clone(), DOCKER_LAYER_TAR),
+            Compression::None => (diff_id.clone(), OCI_LAYER_TAR),
             compressed => {
                 let (mut reader, _) = blobs
                     .archive
@@ -295,7 +308,7 @@ pub(crate) fn open(
                     .ok_or_else(|| missing(&blobs.archive, "layer", name))?;
                 let digest = hash_stream(&mut reader, &member_what)?;
                 let media_type = if compressed == Compression::Gzip {
-                    DOCKER_LAYER_GZIP
+                    OCI_LAYER_GZIP
                 } else {
                     OCI_LAYER_ZSTD
                 };
@@ -309,9 +322,9 @@ pub(crate) fn open(
     }
     let manifest_value = serde_json::json!({
         "schemaVersion": 2,
-        "mediaType": DOCKER_MANIFEST,
+        "mediaType": OCI_MANIFEST,
         "config": {
-            "mediaType": DOCKER_CONFIG,
+            "mediaType": OCI_CONFIG,
             "size": config.bytes.len(),
             "digest": config_digest.to_string(),
         },
@@ -327,7 +340,7 @@ pub(crate) fn open(
     let manifest = RawManifest {
         digest: Digest::sha256_of(&bytes),
         bytes,
-        media_type: DOCKER_MANIFEST.to_string(),
+        media_type: OCI_MANIFEST.to_string(),
         parsed,
     };
     let layers = manifest
@@ -379,12 +392,14 @@ fn hash_stream(reader: &mut impl Read, what: &str) -> Result<Digest, ImageError>
 }
 
 /// A Docker 25+ archive is also an OCI layout: if its `index.json` lists a manifest with this
-/// config and exactly these layer files, that manifest is the image's real one. Any problem
+/// config and exactly these layer files, that manifest is the image's real one (an index entry,
+/// as containerd-backed Docker writes, is followed to the config's own platform). Any problem
 /// here only means falling back to a synthesised manifest, which is verified on its own.
 fn find_oci_manifest(
     blobs: &DockerBlobs,
     config_digest: &Digest,
     layer_names: &[String],
+    platform: &Platform,
     limits: &Limits,
     reference: &str,
 ) -> Option<RawManifest> {
@@ -400,8 +415,8 @@ fn find_oci_manifest(
     for descriptor in index.manifests() {
         let Ok(manifest) = layout::resolve_manifest(
             blobs,
-            Start::Descriptor(descriptor.clone()),
-            &Platform::host(),
+            Start::Descriptor(Box::new(descriptor.clone())),
+            platform,
             limits,
             reference,
         ) else {
@@ -473,12 +488,24 @@ mod tests {
 
     #[test]
     fn a_name_after_the_file_is_split_off() {
-        let (p, t) = split_name_from_path(Path::new("/nonexistent/a.tar:app"), Some("v1"), true);
-        assert_eq!(p, Path::new("/nonexistent/a.tar"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.tar");
+        let shown = file.display();
+        let (p, t) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), false);
+        assert_eq!(p, file);
         assert_eq!(t.as_deref(), Some("app:v1"));
-        let (p, t) = split_name_from_path(Path::new("/nonexistent/a.tar"), Some("app"), true);
-        assert_eq!(p, Path::new("/nonexistent/a.tar"));
-        assert_eq!(t.as_deref(), Some("app"));
+        let full = format!("{shown}:localhost:5000/library/app");
+        let (p, t) = split_name_from_path(Path::new(&full), Some("v1"), false);
+        assert_eq!(p, file);
+        assert_eq!(t.as_deref(), Some("localhost:5000/library/app:v1"));
+        // Reading: only an existing file ends the path.
+        let (p, _) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), true);
+        assert_eq!(p, Path::new(&format!("{shown}:app")));
+        std::fs::write(&file, b"").unwrap();
+        let (p, t) = split_name_from_path(Path::new(&format!("{shown}:app")), Some("v1"), true);
+        assert_eq!((p, t.as_deref()), (file.clone(), Some("app:v1")));
+        let (p, t) = split_name_from_path(&file, Some("app"), true);
+        assert_eq!((p, t.as_deref()), (file, Some("app")));
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub(crate) fn parse_index(bytes: &[u8], what: &str) -> Result<ImageIndex, ImageE
 /// Where resolution starts: a descriptor of `index.json`, or a blob named by digest only.
 #[derive(Debug, Clone)]
 pub(crate) enum Start {
-    Descriptor(Descriptor),
+    Descriptor(Box<Descriptor>),
     Digest(Digest),
 }
 
@@ -159,13 +159,13 @@ pub(crate) fn select_entry(
                 reference.to_string(),
                 "its index.json lists no images",
             )),
-            [only] => Ok(Start::Descriptor(only.clone())),
+            [only] => Ok(Start::Descriptor(Box::new(only.clone()))),
             _ => Err(selection_error("holds several images".to_string())),
         },
         ManifestSelector::Digest(wanted) => Ok(entries
             .iter()
             .find(|d| d.digest().to_string() == wanted.to_string())
-            .map(|d| Start::Descriptor(d.clone()))
+            .map(|d| Start::Descriptor(Box::new(d.clone())))
             // Not listed at the top: a manifest inside a listed index may still be named.
             .unwrap_or_else(|| Start::Digest(wanted.clone()))),
         ManifestSelector::Tag(tag) => {
@@ -194,7 +194,7 @@ pub(crate) fn select_entry(
             digests.sort();
             digests.dedup();
             match (candidates.first(), digests.len()) {
-                (Some(found), 1) => Ok(Start::Descriptor((*found).clone())),
+                (Some(found), 1) => Ok(Start::Descriptor(Box::new((*found).clone()))),
                 (None, _) => Err(selection_error(format!("has no image tagged `{tag}`"))),
                 _ => Err(selection_error(format!(
                     "has several different images tagged `{tag}`; name one by digest"
@@ -221,8 +221,12 @@ pub(crate) fn read_verified(
         });
     }
     let raw = blobs.open_raw(digest, size)?;
-    let mut verified =
-        VerifyingReader::new(raw.take(max + 1), what.to_string(), digest.clone(), size);
+    let mut verified = VerifyingReader::new(
+        raw.take(max.saturating_add(1)),
+        what.to_string(),
+        digest.clone(),
+        size,
+    );
     let mut bytes = Vec::new();
     verified
         .read_to_end(&mut bytes)

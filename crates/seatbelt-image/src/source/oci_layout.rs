@@ -73,15 +73,20 @@ impl LayoutDir {
                 reason: "it is a symbolic link leading outside the layout",
             });
         }
+        // Checked before opening too: opening a FIFO blocks, opening a device may act.
+        let not_regular =
+            || ImageError::malformed(format!("`{}`", path.display()), "it is not a regular file");
+        let before =
+            fs::metadata(&canonical).map_err(|e| ImageError::io("cannot read", &path, e))?;
+        if !before.is_file() {
+            return Err(not_regular());
+        }
         let file = File::open(&canonical).map_err(|e| ImageError::io("cannot open", &path, e))?;
         let meta = file
             .metadata()
             .map_err(|e| ImageError::io("cannot read", &path, e))?;
         if !meta.is_file() {
-            return Err(ImageError::malformed(
-                format!("`{}`", path.display()),
-                "it is not a regular file",
-            ));
+            return Err(not_regular());
         }
         Ok(Some((file, meta.len())))
     }
@@ -123,7 +128,7 @@ impl LayoutStore for LayoutDir {
             });
         }
         let mut bytes = Vec::new();
-        file.take(max + 1)
+        file.take(max.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| ImageError::io("cannot read", &path, e))?;
         if bytes.len() as u64 > max {

@@ -93,12 +93,14 @@ impl ArchiveIndex {
                     let target = entry.link_name_bytes().unwrap_or_default();
                     Member::Link(normalise_member_name(&target).map_err(unsafe_path)?)
                 }
-                other => return Err(ImageError::malformed(
-                    what.to_string(),
-                    format!(
+                other => {
+                    return Err(ImageError::malformed(
+                        what.to_string(),
+                        format!(
                         "member `{name}` is a {other:?} entry, which an image archive never holds"
                     ),
-                )),
+                    ))
+                }
             };
             if name.is_empty() {
                 return Err(unsafe_path("a file member must have a name"));
@@ -198,6 +200,14 @@ impl ArchiveFile {
         what: String,
         limits: &Limits,
     ) -> Result<ArchiveFile, ImageError> {
+        // An archive is read at random, so it must be a regular file (a FIFO would also block).
+        let meta = std::fs::metadata(path).map_err(|e| ImageError::io("cannot open", path, e))?;
+        if !meta.is_file() {
+            return Err(ImageError::malformed(
+                what,
+                "it is not a regular file; save the archive to a file first",
+            ));
+        }
         let mut file = File::open(path).map_err(|e| ImageError::io("cannot open", path, e))?;
         let mut magic = [0u8; 4];
         let n = read_prefix(&mut file, &mut magic)

@@ -235,6 +235,8 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
         _ => None,
     };
     let mut coverage = Coverage::default();
+    // Nothing lies below the oldest layer, so what it covers is never asked.
+    let record = pos + 1 < image.layers.len();
     let mut interests = vec![Interest::Skip; shared.filters.len()];
     let mut warnings = 0usize;
     let mut dropped_warnings = 0u64;
@@ -265,11 +267,15 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                 continue;
             }
             Step::Whiteout => {
-                coverage.whiteout(&reader.current().path);
+                if record {
+                    coverage.whiteout(&reader.current().path);
+                }
                 continue;
             }
             Step::Opaque => {
-                coverage.opaque(&reader.current().path);
+                if record {
+                    coverage.opaque(&reader.current().path);
+                }
                 continue;
             }
             Step::Entry => match reader.current().kind {
@@ -278,7 +284,9 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
             },
         };
         let cur = reader.current();
-        coverage.entry(&cur.path, kind);
+        if record {
+            coverage.entry(&cur.path, kind);
+        }
         let mut most = Interest::Skip;
         for (slot, filter) in interests.iter_mut().zip(&shared.filters) {
             *slot = filter(&cur.path, kind);

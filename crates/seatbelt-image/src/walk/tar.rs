@@ -397,14 +397,16 @@ fn cstr(field: &[u8]) -> &[u8] {
 }
 
 fn verify_checksum(block: &[u8; BLOCK]) -> Result<(), String> {
-    let stored = numeric(&block[148..156])?;
-    let mut unsigned: u64 = 0;
-    let mut signed: i64 = 0;
-    for (i, &b) in block.iter().enumerate() {
-        let b = if (148..156).contains(&i) { b' ' } else { b };
-        unsigned += u64::from(b);
-        signed += i64::from(b as i8);
-    }
+    let stored = numeric(&block[148..156])
+        .map_err(|e| format!("bad header checksum ({e}); not a tar archive or corrupt"))?;
+    // The checksum is computed with its own field read as eight spaces.
+    let field = &block[148..156];
+    let unsigned = block.iter().map(|&b| u64::from(b)).sum::<u64>()
+        - field.iter().map(|&b| u64::from(b)).sum::<u64>()
+        + 8 * u64::from(b' ');
+    let signed = block.iter().map(|&b| i64::from(b as i8)).sum::<i64>()
+        - field.iter().map(|&b| i64::from(b as i8)).sum::<i64>()
+        + 8 * i64::from(b' ');
     // Some historic writers summed signed bytes; accept either, as GNU tar does.
     if stored == unsigned || i64::try_from(stored).is_ok_and(|s| s == signed) {
         Ok(())

@@ -1,6 +1,6 @@
 //! Shared by the walk, extract and hostile-layer tests: images assembled in memory from
 //! synthetic layers, and visitors that record what they were shown.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
@@ -134,6 +134,14 @@ impl Recorder {
             .iter()
             .map(|s| (s.entry.path.clone(), s.entry.layer_index, s.entry.version))
             .collect()
+    }
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("seen", &self.seen.len())
+            .finish()
     }
 }
 

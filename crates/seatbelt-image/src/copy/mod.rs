@@ -1,0 +1,228 @@
+//! `copy`: write an opened image to any [`Destination`]. Between OCI destinations the manifest
+//! is kept byte for byte, so the digest does not change; `docker-archive:` and `dir:` force a
+//! conversion, and the report says so. A `dir:` source is first turned into a one-layer image.
+
+use std::io::Read;
+
+use seatbelt_types::Digest;
+
+use crate::extract::{extract, ExtractOptions};
+use crate::sink::{BlobSink, OciArchiveSink, OciLayoutSink, Progress, RegistrySink};
+use crate::source::layout::descriptor_digest;
+use crate::{Destination, Image, ImageError, ImageRef, LayerSource};
+
+mod docker_archive;
+mod registry_shim;
+mod rootfs_layer;
+
+/// How to copy.
+pub struct CopyOptions<'a> {
+    /// Told about bytes moved.
+    pub progress: &'a dyn Progress,
+    /// For `dir:` destinations: keep setuid/setgid bits (dropped by default).
+    pub preserve_setuid: bool,
+    /// Registry connection and credentials for registry destinations.
+    pub registry: seatbelt_registry::ClientOptions,
+}
+
+/// What a copy did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct CopyReport {
+    /// Where it went.
+    pub destination: String,
+    /// The manifest digest at the destination (absent for `dir:`).
+    pub manifest_digest: Option<Digest>,
+    /// Blobs written.
+    pub blobs_copied: usize,
+    /// Blobs the destination already had.
+    pub blobs_skipped: usize,
+    /// Bytes written.
+    pub bytes_copied: u64,
+    /// Set when the destination format forced a conversion, saying what changed.
+    pub conversion: Option<String>,
+}
+
+/// Tells a [`Progress`] about every byte read through it.
+pub(crate) struct ProgressReader<'a, R> {
+    pub(crate) inner: R,
+    pub(crate) progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for ProgressReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advanced(n as u64);
+        Ok(n)
+    }
+}
+
+/// Copies `image` to `destination`.
+pub fn copy(
+    image: &Image,
+    destination: &Destination,
+    options: &CopyOptions<'_>,
+) -> Result<CopyReport, ImageError> {
+    if let Destination::Dir { path } = destination {
+        let extracted = extract(
+            image,
+            path,
+            &ExtractOptions {
+                preserve_setuid: options.preserve_setuid,
+                ..ExtractOptions::default()
+            },
+        )?;
+        let mut conversion = "dir: holds only the final filesystem: the manifest, config and layer boundaries are not kept".to_string();
+        if !extracted.skipped.is_empty() {
+            conversion.push_str(&format!(
+                "; {} entries were not extracted: {}",
+                extracted.skipped.len(),
+                extracted.skipped.join(", ")
+            ));
+        }
+        return Ok(CopyReport {
+            destination: destination.to_string(),
+            manifest_digest: None,
+            blobs_copied: 0,
+            blobs_skipped: 0,
+            bytes_copied: extracted.bytes,
+            conversion: Some(conversion),
+        });
+    }
+
+    let converted = match (&image.manifest, image.layers.as_slice()) {
+        (None, [LayerSource::Directory(root)]) => {
+            Some(rootfs_layer::image_from_rootfs(image, root)?)
+        }
+        (None, _) => {
+            return Err(ImageError::Destination {
+                destination: destination.to_string(),
+                reason: format!(
+                    "{} has no manifest and is not a single directory",
+                    image.reference
+                ),
+            })
+        }
+        (Some(_), _) => None,
+    };
+    let (image, note) = match &converted {
+        Some((converted, note)) => (converted, Some(note.clone())),
+        None => (image, None),
+    };
+
+    let mut report = match destination {
+        Destination::OciDir { path, tag } => copy_blobs(
+            image,
+            Box::new(OciLayoutSink::open(path)?),
+            tag.as_deref(),
+            destination,
+            options,
+        )?,
+        Destination::OciArchive { path, tag } => copy_blobs(
+            image,
+            Box::new(OciArchiveSink::create(path)?),
+            tag.as_deref(),
+            destination,
+            options,
+        )?,
+        Destination::Registry(reference) => {
+            if let (Some(pinned), Some(actual)) = (reference.digest(), image.digest()) {
+                if pinned != actual {
+                    return Err(ImageError::Destination {
+                        destination: destination.to_string(),
+                        reason: format!("it pins digest {pinned}, but the image's manifest is {actual}; name a tag instead"),
+                    });
+                }
+            }
+            // Blobs can be mounted instead of uploaded when the image came from the same
+            // registry; the image only knows where it came from as text, so parse that.
+            let mount_source = match image.reference.parse::<ImageRef>() {
+                Ok(ImageRef::Registry(source)) if source.registry() == reference.registry() => {
+                    Some(source)
+                }
+                _ => None,
+            };
+            let sink =
+                RegistrySink::new(reference, &options.registry)?.with_mount_source(mount_source);
+            copy_blobs(image, Box::new(sink), reference.tag(), destination, options)?
+        }
+        Destination::DockerArchive { path, tag } => {
+            docker_archive::write(image, path, tag.as_deref(), options)?
+        }
+        Destination::Dir { .. } => unreachable_dir(),
+    };
+    if let Some(note) = note {
+        report.conversion = Some(match report.conversion.take() {
+            Some(more) => format!("{note}; {more}"),
+            None => note,
+        });
+    }
+    Ok(report)
+}
+
+/// `Dir` returned early above; a total fallback keeps this function panic-free.
+fn unreachable_dir() -> CopyReport {
+    CopyReport::default()
+}
+
+/// Copies every blob the destination lacks, then the manifest bytes unchanged.
+fn copy_blobs(
+    image: &Image,
+    mut sink: Box<dyn BlobSink + '_>,
+    tag: Option<&str>,
+    destination: &Destination,
+    options: &CopyOptions<'_>,
+) -> Result<CopyReport, ImageError> {
+    let Some(manifest) = &image.manifest else {
+        return Err(ImageError::Destination {
+            destination: destination.to_string(),
+            reason: format!("{} has no manifest to copy", image.reference),
+        });
+    };
+    let mut report = CopyReport {
+        destination: destination.to_string(),
+        ..CopyReport::default()
+    };
+    let mut descriptors = vec![manifest.parsed.config().clone()];
+    for layer in &image.layers {
+        match layer {
+            LayerSource::Blob(d) => descriptors.push(d.clone()),
+            LayerSource::Directory(_) => {
+                return Err(ImageError::Destination {
+                    destination: destination.to_string(),
+                    reason: "a directory layer cannot be copied as a blob".to_string(),
+                })
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for descriptor in &descriptors {
+        let digest = descriptor_digest(descriptor, &image.reference)?;
+        if !seen.insert(digest.clone()) {
+            continue;
+        }
+        if sink.has_blob(descriptor)? {
+            options.progress.blob_skipped(&digest, descriptor.size());
+            report.blobs_skipped += 1;
+            continue;
+        }
+        options.progress.blob_started(&digest, descriptor.size());
+        let mut reader = ProgressReader {
+            inner: image.open_blob(descriptor)?,
+            progress: options.progress,
+        };
+        sink.put_blob(descriptor, &mut reader)?;
+        report.blobs_copied += 1;
+        report.bytes_copied += descriptor.size();
+    }
+    let written = sink.put_manifest(&manifest.bytes, &manifest.media_type, tag)?;
+    if written != manifest.digest {
+        return Err(ImageError::DigestMismatch {
+            what: format!("the manifest written to {destination}"),
+            expected: manifest.digest.clone(),
+            actual: written,
+        });
+    }
+    sink.finish()?;
+    report.manifest_digest = Some(written);
+    Ok(report)
+}
