@@ -365,7 +365,6 @@ fn a_dir_becomes_one_deterministic_layer_with_links_kept() {
 }
 
 #[test]
-#[ignore = "needs extract() from the walk/extract branch; passes once merged"]
 fn copy_to_dir_extracts_the_final_filesystem() {
     let dir = tempfile::tempdir().unwrap();
     let layout = dir.path().join("l");

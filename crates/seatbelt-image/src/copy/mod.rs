@@ -12,7 +12,6 @@ use crate::source::layout::descriptor_digest;
 use crate::{Destination, Image, ImageError, ImageRef, LayerSource};
 
 mod docker_archive;
-mod registry_shim;
 mod rootfs_layer;
 
 /// How to copy.
