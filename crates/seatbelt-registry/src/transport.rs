@@ -434,6 +434,23 @@ impl Inner {
         let status = response.status().as_u16();
         let mut body = Vec::new();
         let _ = response.take(MAX_ERROR_BODY).read_to_end(&mut body);
+        // A TLS server answering our plain-HTTP fallback: the real problem is the certificate.
+        if status == 400
+            && String::from_utf8_lossy(&body).contains("HTTP request to an HTTPS server")
+        {
+            let tls = lock(&self.bases)
+                .get(call.reference.api_host())
+                .and_then(|b| b.tls_error.clone())
+                .unwrap_or_default();
+            return RegistryError::Connection {
+                what: call.what.clone(),
+                host: call.reference.api_host().to_string(),
+                detail: format!(
+                    "the registry speaks HTTPS, but its certificate was not accepted: {tls}"
+                ),
+                hint: "; add the registry's CA certificate to the system trust store".to_string(),
+            };
+        }
         RegistryError::from_status(
             status,
             &call.what,

@@ -406,7 +406,10 @@ fn pump(
 
 /// Sends one request whose body streams from `data`. Such a body cannot be sent twice, so the
 /// session was authenticated just before by the `POST` that opened it.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one private helper; a struct for its arguments would only rename them"
+)]
 fn streamed_inner(
     inner: &Inner,
     call: &Call<'_>,

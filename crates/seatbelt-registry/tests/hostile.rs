@@ -268,6 +268,20 @@ fn public_images_never_touch_credentials() {
 }
 
 #[test]
+fn a_tls_registry_with_an_untrusted_certificate_gets_a_hint() {
+    // This server hangs up on the TLS probe and answers plain HTTP the way Go's TLS server does.
+    let server = Server::start("127.0.0.1", |_| {
+        Reply::new(400).body("Client sent an HTTP request to an HTTPS server.\n")
+    });
+    let err = client()
+        .get_manifest(&reference(&server, "app:v1"), &[OCI_MANIFEST], 1024)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("certificate was not accepted"), "{err}");
+    assert!(err.contains("trust store"), "{err}");
+}
+
+#[test]
 fn a_truncated_blob_fails_while_reading() {
     let server = Server::start("127.0.0.1", |_| {
         let mut reply = Reply::new(200).body(vec![1u8; 10]);
