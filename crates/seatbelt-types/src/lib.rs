@@ -3,5 +3,13 @@
 #![deny(missing_docs)]
 
 mod digest;
+mod package;
+mod purl;
+mod purl_codec;
 
 pub use digest::{Algorithm, Digest, DigestError, Hasher};
+pub use package::{
+    Distro, Ecosystem, Location, Package, Relationship, RelationshipKind, Sbom, SbomSubject,
+    SourcePackage, Unknown,
+};
+pub use purl::{Purl, PurlError};
