@@ -495,3 +495,47 @@ fn whiteout_of_a_symlinked_directory_does_not_delete_outside() {
     assert!(r.finals().is_empty());
     assert_eq!(r.seen[0].entry.kind, EntryKind::Symlink);
 }
+
+#[test]
+fn odd_entry_types_and_names_are_skipped_with_a_reason() {
+    let s = Scene::new();
+    let long_component = "n".repeat(300);
+    let tar = Layer::new()
+        // A GNU sparse file: presented without content, never extracted.
+        .raw(
+            &RawHeader {
+                name: b"sparse",
+                typeflag: b'S',
+                size: 5,
+                ..RawHeader::default()
+            },
+            b"12345",
+        )
+        // A volume label: not a file at all.
+        .raw(
+            &RawHeader {
+                name: b"label",
+                typeflag: b'V',
+                ..RawHeader::default()
+            },
+            b"",
+        )
+        .pax(&[("path", b"nul\0inside")])
+        .file("x", b"")
+        .pax(&[("linkpath", "l".repeat(5000).as_bytes())])
+        .symlink("long-link", "short")
+        .file(&long_component, b"too long for Linux")
+        .file("fine", b"ok")
+        .finish();
+    let image = image(&[tar]);
+    let (r, report) = walk_all(&image, false).unwrap();
+    assert_eq!(report.warnings.len(), 4, "{:?}", report.warnings);
+    let f = r.finals();
+    assert_eq!(f["sparse"].entry.kind, EntryKind::File);
+    assert_eq!(f["sparse"].content, None);
+    assert!(f.contains_key(&long_component) && f.contains_key("fine"));
+    let rep = s.extract(&image).unwrap();
+    assert_eq!(rep.files, 1, "{rep:?}");
+    assert_eq!(rep.skipped.len(), 5, "{:?}", rep.skipped);
+    s.assert_contained();
+}

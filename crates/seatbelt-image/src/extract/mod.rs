@@ -30,6 +30,8 @@ use crate::{Image, ImageError};
 
 /// At most this many refusals are listed; a hostile layer could otherwise make millions.
 const MAX_SKIPPED_NOTES: usize = 1000;
+/// The longest file name (one path component) Linux filesystems store (NAME_MAX).
+const MAX_NAME_BYTES: usize = 255;
 
 /// How to extract.
 #[derive(Debug, Clone, Default)]
@@ -216,6 +218,13 @@ impl Extractor {
                 return Err(Outcome::Skip("sparse files are not extracted".into()))
             }
             _ => {}
+        }
+        // Linux refuses longer names with ENAMETOOLONG; refusing first keeps that a note about
+        // one entry rather than a failed extraction.
+        if rel.split('/').any(|c| c.len() > MAX_NAME_BYTES) {
+            return Err(Outcome::Skip(format!(
+                "a component of its name is longer than {MAX_NAME_BYTES} bytes"
+            )));
         }
         if kind == EntryKind::Hardlink {
             // Checked before anything is replaced, so a refused link removes nothing.
