@@ -292,6 +292,8 @@ impl<R: Read> TarReader<R> {
         h.sparse = pending.pax_sparse;
         let typeflag = block[156];
         h.kind = Some(match typeflag {
+            // Pre-POSIX archives mark directories only by a trailing slash (as Go reads them).
+            0 if h.name.last() == Some(&b'/') => TarKind::Directory,
             b'0' | 0 | b'7' => TarKind::File,
             b'1' => TarKind::Hardlink,
             b'2' => TarKind::Symlink,
