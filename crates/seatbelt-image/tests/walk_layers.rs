@@ -426,3 +426,37 @@ fn large_wanted_content_in_many_layers_neither_deadlocks_nor_overflows() {
         .iter()
         .all(|s| !s.complete && s.content.as_ref().map(Vec::len) == Some(4096)));
 }
+
+#[test]
+fn a_panicking_visitor_does_not_hang_the_walk() {
+    struct Panics;
+    impl seatbelt_image::walk::Visitor for Panics {
+        fn filter(&self) -> seatbelt_image::walk::PathFilter {
+            Arc::new(|_, _| Interest::Content)
+        }
+        fn visit(
+            &mut self,
+            _: &seatbelt_image::walk::Entry,
+            _: Option<&[u8]>,
+            _: bool,
+        ) -> Result<(), seatbelt_image::ImageError> {
+            panic!("visitor bug");
+        }
+    }
+    // Enough layers and content that workers are waiting for budget and start slots.
+    let big = vec![3u8; 5 * 1024 * 1024];
+    let tars: Vec<Vec<u8>> = (0..8)
+        .map(|i| {
+            let mut l = Layer::new();
+            for f in 0..5 {
+                l = l.file(&format!("f-{i}-{f}"), &big);
+            }
+            l.finish()
+        })
+        .collect();
+    let image = image(&tars);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = walk(&image, &mut [&mut Panics]);
+    }));
+    assert!(outcome.is_err());
+}
