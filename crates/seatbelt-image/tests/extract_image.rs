@@ -138,6 +138,16 @@ fn modes_setuid_and_read_only_directories() {
     extract(&image, &kept, &options).unwrap();
     assert_eq!(mode(&kept.join("suid")), 0o4755);
     assert_eq!(mode(&kept.join("sgid")), 0o2711);
+    // Applying owners (which clears setuid/setgid on Linux) must not undo the kept bits.
+    let owned = dir.path().join("owned");
+    let options = ExtractOptions {
+        preserve_setuid: true,
+        preserve_ownership: true,
+    };
+    extract(&image, &owned, &options).unwrap();
+    assert_eq!(mode(&owned.join("suid")), 0o4755);
+    assert_eq!(mode(&owned.join("sgid")), 0o2711);
+    std::fs::set_permissions(owned.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
     // Let the temp dir be removed.
     std::fs::set_permissions(plain.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(kept.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();

@@ -323,15 +323,16 @@ impl Extractor {
                     .map_err(|e| ImageError::io("cannot write", full.clone(), e))
             })
             .map_err(Outcome::Fail)?;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| io_fail(&self.target, rel, e))?;
-        // Times are cosmetic: a filesystem that refuses them is not a reason to fail.
-        let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(mtime));
+        // Owners before modes: Linux clears setuid/setgid on chown, even for root.
         if self.options.preserve_ownership && !self.ownership_failed {
             let r =
                 std::os::unix::fs::fchown(&file, u32::try_from(uid).ok(), u32::try_from(gid).ok());
             self.ownership_result(r);
         }
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| io_fail(&self.target, rel, e))?;
+        // Times are cosmetic: a filesystem that refuses them is not a reason to fail.
+        let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(mtime));
         self.report.files += 1;
         self.report.bytes += written;
         Ok(())
