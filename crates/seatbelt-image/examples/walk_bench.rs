@@ -7,7 +7,8 @@
 //! dpkg status file and `os-release`. Compare the time with
 //! `zcat l0.tar.gz l1.tar.gz l2.tar.gz >/dev/null`. Prints wall time, entries, bytes and the peak RSS (`VmHWM`). With
 //! `WALK_BENCH_ALL=1` the visitor is shaped like a secret scan instead: every version of every
-//! file, with content, to show memory stays bounded when everything is wanted.
+//! file, with content, to show memory stays bounded when everything is wanted. With
+//! `WALK_BENCH_EXTRACT=DIR` it then also extracts the image into `DIR` and times that.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -135,5 +136,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         visitor.content_bytes,
         hwm.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
     );
+    if let Some(dir) = std::env::var_os("WALK_BENCH_EXTRACT") {
+        let start = Instant::now();
+        let options = seatbelt_image::extract::ExtractOptions {
+            preserve_setuid: true,
+            preserve_ownership: true,
+        };
+        let report = seatbelt_image::extract::extract(&image, dir.as_ref(), &options)?;
+        println!(
+            "extracted {} files, {} dirs, {} symlinks, {} hardlinks, {} MB in {:.3}s; skipped: {:?}",
+            report.files,
+            report.directories,
+            report.symlinks,
+            report.hardlinks,
+            report.bytes / 1_000_000,
+            start.elapsed().as_secs_f64(),
+            report.skipped
+        );
+    }
     Ok(())
 }

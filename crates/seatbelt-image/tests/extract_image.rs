@@ -138,6 +138,16 @@ fn modes_setuid_and_read_only_directories() {
     extract(&image, &kept, &options).unwrap();
     assert_eq!(mode(&kept.join("suid")), 0o4755);
     assert_eq!(mode(&kept.join("sgid")), 0o2711);
+    // Applying owners (which clears setuid/setgid on Linux) must not undo the kept bits.
+    let owned = dir.path().join("owned");
+    let options = ExtractOptions {
+        preserve_setuid: true,
+        preserve_ownership: true,
+    };
+    extract(&image, &owned, &options).unwrap();
+    assert_eq!(mode(&owned.join("suid")), 0o4755);
+    assert_eq!(mode(&owned.join("sgid")), 0o2711);
+    std::fs::set_permissions(owned.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
     // Let the temp dir be removed.
     std::fs::set_permissions(plain.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(kept.join("ro"), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -219,4 +229,39 @@ fn a_directory_replaces_a_file_and_a_file_replaces_a_directory() {
     extract(&image(&[l0, l1]), &t, &ExtractOptions::default()).unwrap();
     assert_eq!(std::fs::read(t.join("x/now-dir")).unwrap(), b"d");
     assert_eq!(std::fs::read(t.join("y")).unwrap(), b"now file");
+}
+
+#[test]
+fn a_root_filesystem_directory_is_extracted_too() {
+    use std::sync::Arc;
+
+    use seatbelt_image::{Image, LayerSource, Limits, RawConfig};
+    use seatbelt_types::Digest;
+
+    let src = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(src.path().join("etc")).unwrap();
+    std::fs::write(src.path().join("etc/hostname"), "box\n").unwrap();
+    std::os::unix::fs::symlink("etc/hostname", src.path().join("hn")).unwrap();
+    let config = br#"{"architecture":"amd64","os":"linux"}"#;
+    let image = Image::new(
+        "dir:test".into(),
+        None,
+        RawConfig::from_verified_bytes(config.to_vec(), Digest::sha256_of(config)).unwrap(),
+        vec![LayerSource::Directory(src.path().to_path_buf())],
+        Limits::default(),
+        Arc::new(MemBlobs(std::collections::HashMap::new())),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let t = out.path().join("t");
+    let report = extract(&image, &t, &ExtractOptions::default()).unwrap();
+    assert_eq!(
+        (report.files, report.symlinks, report.directories),
+        (1, 1, 1)
+    );
+    assert_eq!(std::fs::read(t.join("etc/hostname")).unwrap(), b"box\n");
+    assert_eq!(
+        std::fs::read_link(t.join("hn")).unwrap(),
+        Path::new("etc/hostname")
+    );
 }

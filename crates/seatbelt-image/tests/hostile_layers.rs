@@ -495,3 +495,87 @@ fn whiteout_of_a_symlinked_directory_does_not_delete_outside() {
     assert!(r.finals().is_empty());
     assert_eq!(r.seen[0].entry.kind, EntryKind::Symlink);
 }
+
+#[test]
+fn odd_entry_types_and_names_are_skipped_with_a_reason() {
+    let s = Scene::new();
+    let long_component = "n".repeat(300);
+    let tar = Layer::new()
+        // A GNU sparse file: presented without content, never extracted.
+        .raw(
+            &RawHeader {
+                name: b"sparse",
+                typeflag: b'S',
+                size: 5,
+                ..RawHeader::default()
+            },
+            b"12345",
+        )
+        // A volume label: not a file at all.
+        .raw(
+            &RawHeader {
+                name: b"label",
+                typeflag: b'V',
+                ..RawHeader::default()
+            },
+            b"",
+        )
+        .pax(&[("path", b"nul\0inside")])
+        .file("x", b"")
+        .pax(&[("linkpath", "l".repeat(5000).as_bytes())])
+        .symlink("long-link", "short")
+        .file(&long_component, b"too long for Linux")
+        .file("fine", b"ok")
+        .finish();
+    let image = image(&[tar]);
+    let (r, report) = walk_all(&image, false).unwrap();
+    assert_eq!(report.warnings.len(), 4, "{:?}", report.warnings);
+    let f = r.finals();
+    assert_eq!(f["sparse"].entry.kind, EntryKind::File);
+    assert_eq!(f["sparse"].content, None);
+    assert!(f.contains_key(&long_component) && f.contains_key("fine"));
+    let rep = s.extract(&image).unwrap();
+    assert_eq!(rep.files, 1, "{rep:?}");
+    assert_eq!(rep.skipped.len(), 5, "{:?}", rep.skipped);
+    s.assert_contained();
+}
+
+#[test]
+fn random_corruptions_never_panic_or_escape() {
+    let s = Scene::new();
+    let base = Layer::new()
+        .dir("d")
+        .file("d/a", b"alpha")
+        .symlink("d/l", s.sentinel_str())
+        .hardlink("d/h", "d/a")
+        .pax(&[("path", b"d/pax-name"), ("size", b"3")])
+        .file("short", b"abc")
+        .file(&"long/".repeat(30), b"long")
+        .whiteout("d/gone")
+        .opaque("d")
+        .finish();
+    // A fixed xorshift sequence: reproducible, no new dependency.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..300 {
+        let mut tar = base.clone();
+        for _ in 0..1 + next() % 8 {
+            let at = (next() % tar.len() as u64) as usize;
+            tar[at] = next() as u8;
+        }
+        if round % 7 == 0 {
+            tar.truncate((next() % tar.len() as u64) as usize);
+        }
+        let image = image_with(&[Blob::new(&tar, "none")], Limits::default());
+        let _ = walk_all(&image, true);
+        let target = s.base.join("target");
+        let _ = extract(&image, &target, &ExtractOptions::default());
+        s.assert_contained();
+        let _ = std::fs::remove_dir_all(&target);
+    }
+}

@@ -391,3 +391,72 @@ fn a_root_filesystem_directory_is_walked_like_a_layer() {
     );
     assert!(f.values().all(|s| s.entry.layer_digest.is_none()));
 }
+
+#[test]
+fn large_wanted_content_in_many_layers_neither_deadlocks_nor_overflows() {
+    // Files larger than the prefetch allowance (16 MiB) in every layer: each waits until its
+    // layer is the one being delivered.
+    let big = vec![0u8; 20 * 1024 * 1024];
+    let tars: Vec<Vec<u8>> = (0..4)
+        .map(|i| {
+            Layer::new()
+                .file(&format!("big-{i}"), &big)
+                .file("same", &big[..1000])
+                .finish()
+        })
+        .collect();
+    let (r, report) = walk_all(&image(&tars), true).unwrap();
+    assert_eq!(report.layers, 4);
+    assert_eq!(r.seen.len(), 8);
+    assert!(r.seen.iter().all(|s| s.complete));
+    // And with a small in-memory limit, everything is truncated but still delivered.
+    let blobs: Vec<Blob> = tars.iter().map(|t| Blob::new(t, "gzip")).collect();
+    let limits = Limits {
+        max_file_bytes_in_memory: 4096,
+        ..Limits::default()
+    };
+    let (r, _) = walk_all(&image_with(&blobs, limits), true).unwrap();
+    let big_ones: Vec<_> = r
+        .seen
+        .iter()
+        .filter(|s| s.entry.path.starts_with("big-"))
+        .collect();
+    assert_eq!(big_ones.len(), 4);
+    assert!(big_ones
+        .iter()
+        .all(|s| !s.complete && s.content.as_ref().map(Vec::len) == Some(4096)));
+}
+
+#[test]
+fn a_panicking_visitor_does_not_hang_the_walk() {
+    struct Panics;
+    impl seatbelt_image::walk::Visitor for Panics {
+        fn filter(&self) -> seatbelt_image::walk::PathFilter {
+            Arc::new(|_, _| Interest::Content)
+        }
+        fn visit(
+            &mut self,
+            _: &seatbelt_image::walk::Entry,
+            _: Option<&[u8]>,
+            _: bool,
+        ) -> Result<(), seatbelt_image::ImageError> {
+            panic!("visitor bug");
+        }
+    }
+    // Enough layers and content that workers are waiting for budget and start slots.
+    let big = vec![3u8; 5 * 1024 * 1024];
+    let tars: Vec<Vec<u8>> = (0..8)
+        .map(|i| {
+            let mut l = Layer::new();
+            for f in 0..5 {
+                l = l.file(&format!("f-{i}-{f}"), &big);
+            }
+            l.finish()
+        })
+        .collect();
+    let image = image(&tars);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = walk(&image, &mut [&mut Panics]);
+    }));
+    assert!(outcome.is_err());
+}

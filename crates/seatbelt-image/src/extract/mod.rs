@@ -30,6 +30,8 @@ use crate::{Image, ImageError};
 
 /// At most this many refusals are listed; a hostile layer could otherwise make millions.
 const MAX_SKIPPED_NOTES: usize = 1000;
+/// The longest file name (one path component) Linux filesystems store (NAME_MAX).
+const MAX_NAME_BYTES: usize = 255;
 
 /// How to extract.
 #[derive(Debug, Clone, Default)]
@@ -217,6 +219,13 @@ impl Extractor {
             }
             _ => {}
         }
+        // Linux refuses longer names with ENAMETOOLONG; refusing first keeps that a note about
+        // one entry rather than a failed extraction.
+        if rel.split('/').any(|c| c.len() > MAX_NAME_BYTES) {
+            return Err(Outcome::Skip(format!(
+                "a component of its name is longer than {MAX_NAME_BYTES} bytes"
+            )));
+        }
         if kind == EntryKind::Hardlink {
             // Checked before anything is replaced, so a refused link removes nothing.
             let source = &entry.link_target;
@@ -314,15 +323,16 @@ impl Extractor {
                     .map_err(|e| ImageError::io("cannot write", full.clone(), e))
             })
             .map_err(Outcome::Fail)?;
-        file.set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| io_fail(&self.target, rel, e))?;
-        // Times are cosmetic: a filesystem that refuses them is not a reason to fail.
-        let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(mtime));
+        // Owners before modes: Linux clears setuid/setgid on chown, even for root.
         if self.options.preserve_ownership && !self.ownership_failed {
             let r =
                 std::os::unix::fs::fchown(&file, u32::try_from(uid).ok(), u32::try_from(gid).ok());
             self.ownership_result(r);
         }
+        file.set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| io_fail(&self.target, rel, e))?;
+        // Times are cosmetic: a filesystem that refuses them is not a reason to fail.
+        let _ = file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(mtime));
         self.report.files += 1;
         self.report.bytes += written;
         Ok(())

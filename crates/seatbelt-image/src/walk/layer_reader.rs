@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use super::path::{classify, normalise_into, Name};
 use super::tar::{DataError, TarError, TarKind, TarReader};
 use super::EntryKind;
+use crate::limits::MAX_PATH_BYTES;
 use crate::{Image, ImageError, LayerSource};
 
 /// At most this many warnings are kept per layer; a hostile layer could otherwise fill memory
@@ -188,6 +189,12 @@ impl LayerReader {
             cur.link_target.clear();
             match kind {
                 EntryKind::Symlink => match std::str::from_utf8(&header.link) {
+                    Ok(l) if l.len() > MAX_PATH_BYTES || l.contains('\0') => {
+                        return Ok(Some(skipped(
+                            &header.name,
+                            "its symlink target is longer than MAX_PATH_BYTES or holds a NUL byte",
+                        )))
+                    }
                     Ok(l) => cur.link_target.push_str(l),
                     Err(_) => {
                         return Ok(Some(skipped(

@@ -31,6 +31,10 @@ pub(crate) fn normalise_into(raw: &str, out: &mut String) -> Result<bool, &'stat
     if raw.len() > MAX_PATH_BYTES {
         return Err("it is longer than MAX_PATH_BYTES (4096)");
     }
+    // Only a PAX record can carry one; no filesystem can store it.
+    if raw.contains('\0') {
+        return Err("its name contains a NUL byte");
+    }
     for part in raw.split('/') {
         match part {
             "" | "." => {}
@@ -125,6 +129,7 @@ mod tests {
         assert!(n("a/../../b").is_err());
         assert!(n("/..").is_err());
         assert!(n(&"a/".repeat(3000)).is_err());
+        assert!(n("a\0b").is_err());
     }
 
     #[test]

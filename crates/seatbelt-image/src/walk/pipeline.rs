@@ -142,6 +142,14 @@ impl Budget {
     }
 }
 
+struct AbortOnDrop<'a>(&'a Budget);
+
+impl Drop for AbortOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 struct Shared<'a> {
     image: &'a Image,
     filters: Vec<PathFilter>,
@@ -191,11 +199,11 @@ pub(super) fn run(
         for _ in 0..workers {
             scope.spawn(|| work(&shared));
         }
-        let result = deliver(&shared, receivers, visitors);
-        // Wakes workers waiting for budget or a start slot; with the receivers gone, any worker
-        // blocked on a full channel fails its send and stops.
-        shared.budget.abort();
-        result
+        // However delivery ends (result, error or a visitor's panic), wake workers waiting for
+        // budget or a start slot; with the receivers gone, a worker blocked on a full channel
+        // fails its send and stops, so the scope can join them all.
+        let _wake = AbortOnDrop(&shared.budget);
+        deliver(&shared, receivers, visitors)
     })
 }
 
@@ -375,6 +383,9 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
             complete,
             charge,
         })))?;
+    }
+    if shared.budget.aborted() {
+        return Err(abandoned());
     }
     let entries = reader.entries();
     let bytes = reader.finish()?;

@@ -143,7 +143,8 @@ impl<R: Read> TarReader<R> {
         if self.done {
             return Ok(None);
         }
-        self.skip(self.remaining + self.padding)?;
+        // A base-256 size can be near u64::MAX; skipping that far simply reports truncation.
+        self.skip(self.remaining.saturating_add(self.padding))?;
         self.remaining = 0;
         self.padding = 0;
         self.pending = Pending::default();
@@ -292,6 +293,8 @@ impl<R: Read> TarReader<R> {
         h.sparse = pending.pax_sparse;
         let typeflag = block[156];
         h.kind = Some(match typeflag {
+            // Pre-POSIX archives mark directories only by a trailing slash (as Go reads them).
+            0 if h.name.last() == Some(&b'/') => TarKind::Directory,
             b'0' | 0 | b'7' => TarKind::File,
             b'1' => TarKind::Hardlink,
             b'2' => TarKind::Symlink,
@@ -585,6 +588,21 @@ mod tests {
         t.extend_from_slice(&[1u8; 100]);
         let mut r = TarReader::new(&t[..]);
         assert!(r.next_header().unwrap().is_some());
+        assert!(matches!(r.next_header(), Err(TarError::Format(_))));
+    }
+
+    #[test]
+    fn a_huge_base256_size_is_truncation_not_overflow() {
+        let mut h = header("f", b'0', 0);
+        h[124..128].copy_from_slice(&[0x80, 0, 0, 0]);
+        for b in &mut h[128..136] {
+            *b = 0xff;
+        }
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u64 = h.iter().map(|&x| u64::from(x)).sum();
+        h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        let mut r = TarReader::new(&h[..]);
+        assert_eq!(r.next_header().unwrap().unwrap().size, u64::MAX);
         assert!(matches!(r.next_header(), Err(TarError::Format(_))));
     }
 
