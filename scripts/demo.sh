@@ -7,22 +7,28 @@ bash scripts/install-deps.sh
 cargo build --release --locked --quiet
 seatbelt=target/release/seatbelt
 out=${DEMO_DIR:-target/demo}
-mkdir -p "$out"
+# The tests build the same image into this cache; reuse it when it is there.
+fixtures=${SEATBELT_FIXTURE_CACHE:-target/seatbelt-fixtures}
+mkdir -p "$out" "$fixtures"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Build a Debian 12 (minbase + python3) image from the Debian archive"
-[ -f "$out/python/index.json" ] || bash scripts/build-fixture-image.sh python "$out/python" >/dev/null
-echo "$out/python (OCI layout, tag python)"
+[ -f "$fixtures/python/index.json" ] || bash scripts/build-fixture-image.sh python "$fixtures/python" >/dev/null
+image="oci-dir:$fixtures/python:python"
+echo "$fixtures/python (an OCI layout written by umoci, tag python)"
 
-step "seatbelt inspect oci-dir:$out/python:python"
-$seatbelt inspect "oci-dir:$out/python:python"
+step "seatbelt inspect $image"
+$seatbelt inspect "$image"
 
 step "seatbelt copy to a docker-archive (what docker load reads) and back"
-$seatbelt copy "oci-dir:$out/python:python" "docker-archive:$out/python.tar:demo/python:latest"
+$seatbelt copy "$image" "docker-archive:$out/python.tar:demo/python:latest"
 $seatbelt inspect "docker-archive:$out/python.tar" --format json | head -12
 
 step "seatbelt copy to a directory: safe extraction of the final filesystem"
 rm -rf "$out/rootfs"
-$seatbelt copy "oci-dir:$out/python:python" "dir:$out/rootfs"
+$seatbelt copy "$image" "dir:$out/rootfs"
 ls "$out/rootfs"
+
+step "seatbelt files --history: every version of every file, deleted ones included (first lines)"
+$seatbelt files "$image" --history | head -8 || true

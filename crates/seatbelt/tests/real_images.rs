@@ -216,3 +216,118 @@ fn bad_references_and_missing_images_exit_2_with_a_clear_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("oci-dir:PATH"));
 }
+
+/// Runs seatbelt with `stdin` piped in.
+fn seatbelt_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the seatbelt binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("write the password");
+    child.wait_with_output().expect("seatbelt finishes")
+}
+
+#[test]
+fn registry_round_trip_keeps_the_digest_and_skopeo_agrees() {
+    use seatbelt_test::registry::DockerRegistry;
+    let layout = fixture_image(FixtureImage::Minbase);
+    let digest = layout_digest(&layout, "minbase");
+    let registry = DockerRegistry::start();
+    let remote = format!("{}/debian/minbase:12", registry.host());
+    ok(&["copy", &oci(&layout, "minbase"), &remote]);
+    let skopeo = json(&tool(
+        "skopeo",
+        &[
+            "inspect",
+            "--tls-verify=false",
+            &format!("docker://{remote}"),
+        ],
+    ));
+    assert_eq!(
+        skopeo["Digest"],
+        digest.as_str(),
+        "the registry serves the same manifest"
+    );
+    // A second push finds every blob present.
+    let again = json(&ok(&["copy", &oci(&layout, "minbase"), &remote, "--json"]));
+    assert_eq!(again["blobs_copied"], 0);
+    let dir = scratch();
+    let back = dir.path().join("pulled");
+    ok(&["copy", &format!("registry:{remote}"), &oci(&back, "pulled")]);
+    assert_eq!(layout_digest(&back, "pulled"), digest);
+    let by_digest = format!("{}/debian/minbase@{digest}", registry.host());
+    let report = json(&ok(&["inspect", &by_digest, "--format", "json"]));
+    assert_eq!(report["manifest_digest"], digest.as_str());
+}
+
+#[test]
+fn basic_auth_credentials_come_from_stdin_and_never_show() {
+    use seatbelt_test::registry::{DockerRegistry, RegistryAuth};
+    let layout = fixture_image(FixtureImage::Minbase);
+    let registry = DockerRegistry::start_with(RegistryAuth::Htpasswd {
+        username: "ci".to_string(),
+        password: "s3cret-pass".to_string(),
+    });
+    let remote = format!("{}/private/minbase:1", registry.host());
+    let denied = seatbelt(&["copy", &oci(&layout, "minbase"), &remote]);
+    assert_eq!(denied.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&denied.stderr);
+    assert!(
+        err.contains("--password-stdin") || err.contains("docker login"),
+        "{err}"
+    );
+    let pushed = seatbelt_with_stdin(
+        &[
+            "copy",
+            &oci(&layout, "minbase"),
+            &remote,
+            "--username",
+            "ci",
+            "--password-stdin",
+        ],
+        "s3cret-pass\n",
+    );
+    assert!(
+        pushed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    let wrong = seatbelt_with_stdin(
+        &["inspect", &remote, "--username", "ci", "--password-stdin"],
+        "nope\n",
+    );
+    assert_eq!(wrong.status.code(), Some(2));
+    for out in [&denied, &pushed, &wrong] {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains("s3cret-pass") && !all.contains("nope"),
+            "a password leaked:\n{all}"
+        );
+    }
+}
+
+#[test]
+fn platform_mismatch_lists_what_the_image_has() {
+    let layout = fixture_image(FixtureImage::Minbase);
+    let dir = scratch();
+    let single = dir.path().join("single");
+    ok(&["copy", &oci(&layout, "minbase"), &oci(&single, "x")]);
+    // A lone manifest is not an index: any platform request is answered by the only image.
+    ok(&["inspect", &oci(&single, "x"), "--platform", "linux/amd64"]);
+    let out = seatbelt(&["inspect", &oci(&single, "x"), "--platform", "linux"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("os/arch"));
+}

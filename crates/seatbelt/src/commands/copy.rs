@@ -11,7 +11,8 @@ use crate::Outcome;
 
 pub(crate) fn run(args: &CopyArgs, quiet: bool) -> miette::Result<Outcome> {
     let destination: Destination = args.destination.parse().into_diagnostic()?;
-    let image = super::open_image(&args.source_image, &args.source)?;
+    let open_options = super::open_options(&args.source)?;
+    let image = super::open_image_with(&args.source_image, &open_options)?;
     let total: u64 = image
         .layers
         .iter()
@@ -24,7 +25,7 @@ pub(crate) fn run(args: &CopyArgs, quiet: bool) -> miette::Result<Outcome> {
     let options = CopyOptions {
         progress: &progress,
         preserve_setuid: args.preserve_setuid,
-        registry: super::registry_options(&args.source)?,
+        registry: open_options.registry.clone(),
     };
     let result = copy(&image, &destination, &options);
     progress.finish();

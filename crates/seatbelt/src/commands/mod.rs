@@ -69,9 +69,17 @@ pub(crate) fn open_image(
     reference: &str,
     source: &SourceOptions,
 ) -> miette::Result<seatbelt_image::Image> {
+    open_image_with(reference, &open_options(source)?)
+}
+
+/// Parses an image reference and opens it with options already built, so credentials are
+/// read from stdin once per command.
+pub(crate) fn open_image_with(
+    reference: &str,
+    options: &OpenOptions,
+) -> miette::Result<seatbelt_image::Image> {
     let image_ref: ImageRef = reference.parse().into_diagnostic()?;
-    let options = open_options(source)?;
-    seatbelt_image::open(&image_ref, &options)
+    seatbelt_image::open(&image_ref, options)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot open image {reference}"))
 }
