@@ -331,3 +331,53 @@ fn platform_mismatch_lists_what_the_image_has() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("os/arch"));
 }
+
+#[test]
+fn the_python_image_survives_every_conversion() {
+    let layout = fixture_image(FixtureImage::Python);
+    let dir = scratch();
+    let docker = dir.path().join("python-docker.tar");
+    ok(&[
+        "copy",
+        &oci(&layout, "python"),
+        &format!("docker-archive:{}:demo/python:3", docker.display()),
+    ]);
+    let skopeo = json(&tool(
+        "skopeo",
+        &["inspect", &format!("docker-archive:{}", docker.display())],
+    ));
+    assert_eq!(skopeo["Layers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(skopeo["Architecture"], "amd64");
+    let oci_files = ok(&["files", &oci(&layout, "python")]);
+    assert!(
+        oci_files.contains(" /usr/bin/python3 -> python3.11"),
+        "python3 is in the image"
+    );
+    let via_docker = ok(&[
+        "files",
+        &format!("docker-archive:{}:demo/python:3", docker.display()),
+    ]);
+    assert_eq!(oci_files, via_docker);
+    let rootfs = dir.path().join("rootfs");
+    ok(&[
+        "copy",
+        &format!("docker-archive:{}", docker.display()),
+        &format!("dir:{}", rootfs.display()),
+    ]);
+    let from_dir = ok(&["files", &format!("dir:{}", rootfs.display())]);
+    let paths = |listing: &str| -> Vec<String> {
+        let mut p: Vec<String> = listing
+            .lines()
+            .filter_map(|l| l.split(" /").nth(1))
+            .map(|p| p.split(" -> ").next().unwrap_or(p).to_string())
+            .filter(|p| !p.starts_with("dev/"))
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(
+        paths(&from_dir),
+        paths(&oci_files),
+        "the extracted tree has every path but device nodes"
+    );
+}
