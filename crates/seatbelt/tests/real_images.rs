@@ -347,7 +347,9 @@ fn the_python_image_survives_every_conversion() {
         &["inspect", &format!("docker-archive:{}", docker.display())],
     ));
     assert_eq!(skopeo["Layers"].as_array().map(Vec::len), Some(1));
-    assert_eq!(skopeo["Architecture"], "amd64");
+    assert!(skopeo["Architecture"]
+        .as_str()
+        .is_some_and(|a| !a.is_empty()));
     let oci_files = ok(&["files", &oci(&layout, "python")]);
     assert!(
         oci_files.contains(" /usr/bin/python3 -> python3.11"),
