@@ -198,7 +198,11 @@ fn bench_venv_python_packages_equal_the_layer_listing() {
     let sbom = catalog_image(
         &image,
         &CatalogOptions {
-            only: Some(vec!["python".into()]),
+            only: Some(
+                ["python", "npm", "cargo", "go-binary"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
         },
     )
     .expect("catalog");

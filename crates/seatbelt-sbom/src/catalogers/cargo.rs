@@ -365,6 +365,13 @@ source = "git+https://example.com/tool.git?branch=main#1a2b3c"
     }
 
     #[test]
+    fn deeply_nested_toml_is_an_error_not_a_stack_overflow() {
+        let mut hostile = "[[package]]\nname = \"a\"\nversion = \"1\"\nx = ".to_string();
+        hostile.push_str(&"[".repeat(200_000));
+        assert!(parse_lockfile(hostile.as_bytes()).is_err());
+    }
+
+    #[test]
     fn zlib_bomb_is_refused() {
         use std::io::Write;
         let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());

@@ -428,6 +428,21 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_and_header_byte_flip_ends_without_panic() {
+        let good = blob("go1.21.5", MODINFO);
+        for len in 0..good.len() {
+            let _ = parse_buildinfo(&good[..len]);
+        }
+        for i in 48..48 + HEADER_LEN + 4 {
+            for v in [0u8, 0x7f, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] = v;
+                let _ = parse_buildinfo(&bad);
+            }
+        }
+    }
+
+    #[test]
     fn stdlib_versions() {
         assert_eq!(stdlib_version("go1.19.8"), "1.19.8");
         assert_eq!(stdlib_version("go1.22rc1 X:rangefunc"), "1.22rc1");

@@ -1,5 +1,5 @@
 //! JavaScript packages: installed ones (`node_modules/<name>/package.json`,
-//! `node_modules/@scope/<name>/package.json`) and those an application's `package-lock.json`
+//! `node_modules/@scope/<name>/package.json`, and Debian's `usr/share/nodejs/<name>`) and those an application's `package-lock.json`
 //! pins (v1 `dependencies` tree, v2/v3 `packages` map; <https://docs.npmjs.com/cli/configuring-npm/package-lock-json>).
 //!
 //! A package both installed and pinned by a lockfile next to its `node_modules` is reported once,
@@ -216,7 +216,23 @@ fn v1_tree(deps: &BTreeMap<String, LockEntry>, parent: &str, out: &mut Vec<NpmPa
     }
 }
 
-/// Whether `path` is `…node_modules/<name>/package.json` or `…node_modules/@scope/<name>/package.json`.
+/// Directories whose children are installed packages: any `node_modules`, and the ones
+/// Debian's `node-*` packages install into (`usr/share/nodejs`, `usr/lib/nodejs`,
+/// `usr/lib/<triplet>/nodejs`), which have no `node_modules` in their path.
+fn is_package_root(dir: &str) -> bool {
+    dir == "node_modules"
+        || dir.ends_with("/node_modules")
+        || dir == "usr/share/nodejs"
+        || dir == "usr/lib/nodejs"
+        || dir
+            .strip_prefix("usr/lib/")
+            .and_then(|rest| rest.strip_suffix("/nodejs"))
+            .is_some_and(|triplet| !triplet.contains('/'))
+}
+
+/// Whether `path` is `<root>/<name>/package.json` or `<root>/@scope/<name>/package.json` for a
+/// package root ([`is_package_root`]); nested `package.json` files (test fixtures, `exports`
+/// stubs) are not packages.
 fn is_installed_manifest(path: &str) -> bool {
     let Some(dir) = path.strip_suffix("/package.json") else {
         return false;
@@ -225,13 +241,11 @@ fn is_installed_manifest(path: &str) -> bool {
     if last.is_empty() || last.starts_with('.') {
         return false;
     }
-    if parent == "node_modules" || parent.ends_with("/node_modules") {
+    if is_package_root(parent) {
         return !last.starts_with('@');
     }
     let (grand, scope) = parent.rsplit_once('/').unwrap_or(("", parent));
-    scope.len() > 1
-        && scope.starts_with('@')
-        && (grand == "node_modules" || grand.ends_with("/node_modules"))
+    scope.len() > 1 && scope.starts_with('@') && is_package_root(grand)
 }
 
 fn is_app_lockfile(path: &str) -> bool {
@@ -542,6 +556,10 @@ mod tests {
         assert!(!w("node_modules/.package-lock.json"));
         assert!(!w("srv/app/node_modules/a/package-lock.json"));
         assert!(w("package-lock.json"));
+        assert!(w("usr/share/nodejs/semver/package.json"));
+        assert!(w("usr/share/nodejs/@types/node/package.json"));
+        assert!(w("usr/lib/x86_64-linux-gnu/nodejs/bufferutil/package.json"));
+        assert!(!w("usr/share/nodejs/semver/functions/package.json"));
     }
 
     #[test]
