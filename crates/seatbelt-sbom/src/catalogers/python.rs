@@ -39,16 +39,18 @@ pub fn parse_metadata(content: &[u8]) -> Result<PythonMetadata, String> {
     let text = String::from_utf8_lossy(content);
     let mut headers: Vec<(&str, String)> = Vec::new();
     for line in text.lines() {
-        if line.trim().is_empty() {
-            break;
-        }
         if line.starts_with([' ', '\t']) {
-            // A folded continuation (multi-line `License:` or `Description:`).
+            // A folded continuation (multi-line `License:` or `Description:`); distutils
+            // writes the description's blank lines as indentation only, so this comes before
+            // the end-of-headers check.
             if let Some((_, value)) = headers.last_mut() {
                 value.push('\n');
                 value.push_str(line.trim());
             }
             continue;
+        }
+        if line.is_empty() {
+            break;
         }
         if let Some((key, value)) = line.split_once(':') {
             headers.push((key.trim(), value.trim().to_string()));
@@ -365,7 +367,7 @@ mod tests {
     const REQUESTS: &str = "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\nSummary: Python HTTP for Humans.\nHome-page: http://python-requests.org\nAuthor: Kenneth Reitz\nAuthor-email: me@kennethreitz.org\nLicense: Apache 2.0\nPlatform: UNKNOWN\nClassifier: Development Status :: 5 - Production/Stable\nClassifier: Intended Audience :: Developers\nClassifier: Natural Language :: English\nClassifier: License :: OSI Approved :: Apache Software License\nClassifier: Programming Language :: Python\nRequires-Python: >=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*\nProvides-Extra: security\nProvides-Extra: socks\nRequires-Dist: chardet (<3.1.0,>=3.0.2)\nRequires-Dist: idna (<2.8,>=2.5)\nRequires-Dist: urllib3 (<1.24,>=1.21.1)\nRequires-Dist: certifi (>=2017.4.17)\nRequires-Dist: pyOpenSSL (>=0.14) ; extra == 'security'\nRequires-Dist: cryptography (>=1.3.4) ; extra == 'security'\nRequires-Dist: PySocks (!=1.5.7,>=1.5.6) ; extra == 'socks'\nRequires-Dist: win-inet-pton ; (sys_platform == \"win32\" and python_version == \"2.7\") and extra == 'socks'\n\nRequests: HTTP for Humans\n=========================\n\nName: not-a-header\n";
 
     /// Setuptools-built PKG-INFO (PyYAML 5.3 from an sdist), metadata 1.1.
-    const PYYAML: &str = "Metadata-Version: 1.1\nName: PyYAML\nVersion: 5.3\nSummary: YAML parser and emitter for Python\nHome-page: https://github.com/yaml/pyyaml\nAuthor: Kirill Simonov\nAuthor-email: xi@resolvent.net\nLicense: MIT\nDownload-URL: https://pypi.org/project/PyYAML/\nDescription: YAML is a data serialization format designed for human readability\n        and interaction with scripting languages.\nPlatform: Any\nClassifier: Development Status :: 5 - Production/Stable\nClassifier: License :: OSI Approved :: MIT License\nClassifier: Programming Language :: Python :: 3.8\nRequires-Python: >=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*\n";
+    const PYYAML: &str = "Metadata-Version: 1.1\nName: PyYAML\nVersion: 5.3\nSummary: YAML parser and emitter for Python\nHome-page: https://github.com/yaml/pyyaml\nAuthor: Kirill Simonov\nAuthor-email: xi@resolvent.net\nLicense: MIT\nDownload-URL: https://pypi.org/project/PyYAML/\nDescription: YAML is a data serialization format designed for human readability\n        and interaction with scripting languages.\n        \n        PyYAML is a YAML parser and emitter for Python.\nPlatform: Any\nClassifier: Development Status :: 5 - Production/Stable\nClassifier: License :: OSI Approved :: MIT License\nClassifier: Programming Language :: Python :: 3.8\nRequires-Python: >=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*\n";
 
     fn found<'a>(path: &'a str, content: &'a [u8]) -> FoundFile<'a> {
         FoundFile {
@@ -413,6 +415,9 @@ mod tests {
             ),
         ]);
         assert!(out.unknowns.is_empty());
+        // The classifiers follow a description with an indentation-only blank line.
+        let meta = parse_metadata(PYYAML.as_bytes()).expect("parses");
+        assert_eq!(meta.classifiers.len(), 3);
         let p = &out.packages[0];
         assert_eq!(p.name, "PyYAML");
         assert_eq!(p.purl.to_string(), "pkg:pypi/pyyaml@5.3");
