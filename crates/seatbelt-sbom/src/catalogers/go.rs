@@ -4,8 +4,9 @@
 //!
 //! Layout (Go 1.18+, `debug/buildinfo`): 14-byte magic, pointer size, flags; with flag bit 2
 //! set, two varint-length-prefixed strings follow at offset 32: the runtime version and the
-//! module info, which sits between two 16-byte sentinels. Older binaries store pointers to
-//! those strings instead; they are reported as unknowns.
+//! module info, which sits between two 16-byte sentinels. Older binaries (Go 1.13–1.17)
+//! store the addresses of those strings instead, resolved through the ELF's sections; in a
+//! file too large to read whole they cannot be, and become unknowns.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -62,7 +63,8 @@ pub fn parse_buildinfo(binary: &[u8]) -> Result<Option<GoBuildInfo>, String> {
                 let data = section
                     .data()
                     .map_err(|e| format!("unreadable .go.buildinfo section: {e}"))?;
-                parse_blob(data).map(Some)
+                let memory = |address: u64, size: u64| read_memory(&file, address, size);
+                parse_blob(data, Some(&memory)).map(Some)
             }
             // An intact object file without the section is not a Go binary; no need to scan.
             None => Ok(None),
@@ -73,7 +75,7 @@ pub fn parse_buildinfo(binary: &[u8]) -> Result<Option<GoBuildInfo>, String> {
     let mut last_error = None;
     for offset in (0..binary.len()).step_by(16) {
         if binary[offset..].starts_with(MAGIC) {
-            match parse_blob(&binary[offset..]) {
+            match parse_blob(&binary[offset..], None) {
                 Ok(info) => return Ok(Some(info)),
                 Err(e) => last_error = Some(e),
             }
@@ -101,21 +103,82 @@ fn inline_string(data: &[u8]) -> Option<(&[u8], usize)> {
     Some((data.get(used..end)?, end))
 }
 
-fn parse_blob(data: &[u8]) -> Result<GoBuildInfo, String> {
+/// Reads `size` bytes at virtual `address` from the allocated section holding them.
+fn read_memory<'d>(file: &object::File<'d>, address: u64, size: u64) -> Option<&'d [u8]> {
+    file.sections()
+        .filter(|s| s.address() <= address && address < s.address().saturating_add(s.size()))
+        .find_map(|s| s.data_range(address, size).ok().flatten())
+}
+
+/// Reads a program's memory by virtual address (pointer-format build info needs it).
+type Memory<'a, 'd> = &'a dyn Fn(u64, u64) -> Option<&'d [u8]>;
+
+/// A Go string header `{ptr, len}` at `address`, and the bytes it points to.
+fn pointed_string<'d>(
+    memory: Memory<'_, 'd>,
+    address: u64,
+    read_ptr: &dyn Fn(&[u8]) -> Option<u64>,
+    ptr_size: u64,
+) -> Option<&'d [u8]> {
+    let header = memory(address, 2 * ptr_size)?;
+    let data = read_ptr(header)?;
+    let len = read_ptr(header.get(usize::try_from(ptr_size).ok()?..)?)?;
+    // Go's own reader gives up on strings over 4 GiB; anything near that is not build info.
+    if len > 1 << 32 {
+        return None;
+    }
+    memory(data, len)
+}
+
+/// Go 1.13–1.17: the header holds addresses of the version and module-info string headers.
+fn pointer_strings<'d>(
+    data: &[u8],
+    memory: Memory<'_, 'd>,
+) -> Result<(&'d [u8], &'d [u8]), String> {
+    let ptr_size = data[14];
+    let big_endian = data[15] & 1 != 0;
+    if ptr_size != 4 && ptr_size != 8 {
+        return Err(format!("build info declares a pointer size of {ptr_size}"));
+    }
+    let read_ptr = move |b: &[u8]| -> Option<u64> {
+        Some(match (ptr_size, big_endian) {
+            (4, false) => u64::from(u32::from_le_bytes(b.get(..4)?.try_into().ok()?)),
+            (4, true) => u64::from(u32::from_be_bytes(b.get(..4)?.try_into().ok()?)),
+            (_, false) => u64::from_le_bytes(b.get(..8)?.try_into().ok()?),
+            (_, true) => u64::from_be_bytes(b.get(..8)?.try_into().ok()?),
+        })
+    };
+    let size = u64::from(ptr_size);
+    let version_at = read_ptr(&data[16..]).ok_or("build info header is cut short")?;
+    let modinfo_at =
+        read_ptr(&data[16 + usize::from(ptr_size)..]).ok_or("build info header is cut short")?;
+    let version = pointed_string(memory, version_at, &read_ptr, size)
+        .ok_or("the Go version string lies outside the binary's data")?;
+    let modinfo = pointed_string(memory, modinfo_at, &read_ptr, size)
+        .ok_or("the module info string lies outside the binary's data")?;
+    Ok((version, modinfo))
+}
+
+fn parse_blob(data: &[u8], memory: Option<Memory<'_, '_>>) -> Result<GoBuildInfo, String> {
     if data.len() < HEADER_LEN || !data.starts_with(MAGIC) {
         return Err("the build info header is cut short".into());
     }
     let flags = data[15];
-    if flags & FLAG_VERSION_INLINE == 0 {
-        return Err("build info in the pre-Go 1.18 pointer format is not supported".into());
-    }
-    let rest = &data[HEADER_LEN..];
-    let (version, used) =
-        inline_string(rest).ok_or("the Go version string runs past the build info")?;
-    let (modinfo, _) = rest
-        .get(used..)
-        .and_then(inline_string)
-        .ok_or("the module info string runs past the build info")?;
+    let (version, modinfo) = if flags & FLAG_VERSION_INLINE != 0 {
+        let rest = &data[HEADER_LEN..];
+        let (version, used) =
+            inline_string(rest).ok_or("the Go version string runs past the build info")?;
+        let (modinfo, _) = rest
+            .get(used..)
+            .and_then(inline_string)
+            .ok_or("the module info string runs past the build info")?;
+        (version, modinfo)
+    } else {
+        let memory = memory.ok_or(
+            "build info in the pre-Go 1.18 pointer format, in a file too large or damaged to map its sections",
+        )?;
+        pointer_strings(data, memory)?
+    };
     let go_version = String::from_utf8_lossy(version).into_owned();
     if go_version.is_empty() {
         return Err("the build info has an empty Go version".into());
@@ -440,6 +503,71 @@ mod tests {
                 let _ = parse_buildinfo(&bad);
             }
         }
+    }
+
+    /// Go 1.13–1.17 layout: the header points at string headers elsewhere in memory. Built
+    /// with binutils' objcopy: `/bin/true` plus a `.go.buildinfo` section at 0x900000 and the
+    /// strings in a section at 0x910000.
+    #[test]
+    fn pointer_format_resolves_addresses_through_sections() {
+        let version = b"go1.16.15";
+        let mut modinfo = START.to_vec();
+        modinfo.extend_from_slice(b"path\texample.com/old\nmod\texample.com/old\tv1.0.0\th1:x=\n");
+        modinfo.extend_from_slice(END);
+        let strings_at = 0x91_0000u64;
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&[8, 0]);
+        header.extend_from_slice(&strings_at.to_le_bytes());
+        header.extend_from_slice(&(strings_at + 16).to_le_bytes());
+        let mut strings = Vec::new();
+        let data_at = strings_at + 32;
+        for (at, len) in [
+            (data_at, version.len()),
+            (data_at + version.len() as u64, modinfo.len()),
+        ] {
+            strings.extend_from_slice(&at.to_le_bytes());
+            strings.extend_from_slice(&(len as u64).to_le_bytes());
+        }
+        strings.extend_from_slice(version);
+        strings.extend_from_slice(&modinfo);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (h, d, out) = (
+            dir.path().join("h"),
+            dir.path().join("d"),
+            dir.path().join("o"),
+        );
+        std::fs::write(&h, &header).expect("write");
+        std::fs::write(&d, &strings).expect("write");
+        let status = std::process::Command::new("objcopy")
+            .arg("--add-section")
+            .arg(format!(".go.buildinfo={}", h.display()))
+            .args([
+                "--set-section-flags",
+                ".go.buildinfo=alloc,load,data,contents",
+            ])
+            .args(["--change-section-address", ".go.buildinfo=0x900000"])
+            .arg("--add-section")
+            .arg(format!(".gostr={}", d.display()))
+            .args(["--set-section-flags", ".gostr=alloc,load,data,contents"])
+            .args(["--change-section-address", ".gostr=0x910000"])
+            .arg("/bin/true")
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("objcopy (binutils) must be installed");
+        assert!(status.success());
+        let binary = std::fs::read(&out).expect("read");
+        let info = parse_buildinfo(&binary).expect("parses").expect("found");
+        assert_eq!(info.go_version, "go1.16.15");
+        assert_eq!(info.main.expect("main").version, "v1.0.0");
+        // A pointer to nowhere is an error, not a panic.
+        let mut bad = binary.clone();
+        let at = bad
+            .windows(MAGIC.len())
+            .position(|w| w == MAGIC)
+            .expect("magic");
+        bad[at + 16..at + 24].copy_from_slice(&0xdead_beefu64.to_le_bytes());
+        assert!(parse_buildinfo(&bad).is_err());
     }
 
     #[test]
