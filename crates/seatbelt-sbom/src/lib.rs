@@ -1,6 +1,6 @@
 //! Every package in an image. One streaming pass over the layers ([`seatbelt_image::walk`]) hands
 //! each [`Cataloger`] only the files it asked for; the results, with the OS release, become an
-//! [`seatbelt_types::Sbom`], which [`format`] writes as CycloneDX 1.6, SPDX 2.3, JSON or a table.
+//! [`seatbelt_types::Sbom`], which [`mod@format`] writes as CycloneDX 1.6, SPDX 2.3, JSON or a table.
 #![deny(missing_docs)]
 
 mod cataloger;
