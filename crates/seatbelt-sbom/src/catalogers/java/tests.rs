@@ -257,3 +257,30 @@ fn file_names_and_manifests() {
         "per-entry sections are ignored"
     );
 }
+
+#[test]
+fn corrupted_archives_never_panic() {
+    let inner = jar(
+        &[("META-INF/maven/g/a/pom.properties", COMMONS_POM.as_bytes())],
+        CompressionMethod::Deflated,
+    );
+    let war = jar(
+        &[
+            ("META-INF/MANIFEST.MF", COMMONS_MANIFEST.as_bytes()),
+            ("WEB-INF/lib/a-1.jar", &inner),
+        ],
+        CompressionMethod::Stored,
+    );
+    let mut rng = 0x2545_f491_u32;
+    for round in 0..300 {
+        let mut bytes = war.clone();
+        for _ in 0..1 + round % 6 {
+            rng ^= rng << 13;
+            rng ^= rng >> 17;
+            rng ^= rng << 5;
+            let at = rng as usize % bytes.len();
+            bytes[at] = (rng >> 8) as u8;
+        }
+        let _ = run("x-1.war", &bytes);
+    }
+}

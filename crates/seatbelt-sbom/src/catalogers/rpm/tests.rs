@@ -331,3 +331,24 @@ fn source_rpm_names_split_from_the_right() {
     assert_eq!(split_source_rpm("nover.src.rpm"), None);
     assert_eq!(split_source_rpm("a-1-2.rpm"), None);
 }
+
+#[test]
+fn a_view_named_packages_is_refused() {
+    // A view could hide an endless recursive query behind `SELECT blob FROM Packages`.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rpmdb.sqlite");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE VIEW Packages AS WITH RECURSIVE n(hnum) AS (SELECT 1 UNION ALL SELECT hnum + 1 \
+         FROM n) SELECT hnum, x'00' AS blob FROM n;",
+    )
+    .unwrap();
+    drop(conn);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(
+        sqlite::header_blobs(&bytes).unwrap_err(),
+        "Packages is not a table"
+    );
+    let out = catalog(&[("var/lib/rpm/rpmdb.sqlite", &bytes)], None);
+    assert_eq!(out.unknowns.len(), 1);
+}
