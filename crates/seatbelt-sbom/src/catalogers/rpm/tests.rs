@@ -67,6 +67,8 @@ struct Fixture {
     _dir: tempfile::TempDir,
     sqlite: Vec<u8>,
     bdb: Vec<u8>,
+    /// The same, written big-endian (as on s390x or ppc64 hosts).
+    bdb_big_endian: Vec<u8>,
     /// `rpm -qa` on the SQLite database: `name epoch:version-release arch`.
     expected: Vec<String>,
 }
@@ -140,10 +142,27 @@ fn fixture() -> &'static Fixture {
             "rpm reads the BDB fixture"
         );
         let bdb = std::fs::read(bdb_dir.join("Packages")).unwrap();
+        let big = dir.path().join("Packages.be");
+        run(Command::new("db_load")
+            .args([
+                "-T",
+                "-t",
+                "hash",
+                "-c",
+                "db_pagesize=512",
+                "-c",
+                "db_lorder=4321",
+                "-f",
+            ])
+            .arg(dir.path().join("bdb.txt"))
+            .arg(&big));
+        let bdb_big_endian = std::fs::read(&big).unwrap();
+        assert_ne!(bdb_big_endian, bdb);
         Fixture {
             _dir: dir,
             sqlite,
             bdb,
+            bdb_big_endian,
             expected,
         }
     })
@@ -244,6 +263,9 @@ fn berkeley_db_with_overflow_pages_matches_rpm_qa() {
     let out = catalog(&[("var/lib/rpm/Packages", &f.bdb)], fedora());
     assert!(out.unknowns.is_empty(), "{:?}", out.unknowns);
     assert_eq!(summary(&out), f.expected);
+    let out = catalog(&[("var/lib/rpm/Packages", &f.bdb_big_endian)], fedora());
+    assert!(out.unknowns.is_empty(), "{:?}", out.unknowns);
+    assert_eq!(summary(&out), f.expected, "big-endian Berkeley DB");
 }
 
 #[test]
