@@ -374,3 +374,103 @@ fn a_view_named_packages_is_refused() {
     let out = catalog(&[("var/lib/rpm/rpmdb.sqlite", &bytes)], None);
     assert_eq!(out.unknowns.len(), 1);
 }
+
+/// Writes an OCI layout (`tag` → one image of `layers`) the way `oci-dir:` reads it.
+fn write_layout(dir: &Path, tag: &str, layers: &[seatbelt_test::layers::Blob]) {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let put = |bytes: &[u8]| {
+        let digest = seatbelt_test::layers::sha256(bytes);
+        let hex = digest.strip_prefix("sha256:").unwrap();
+        std::fs::write(blobs.join(hex), bytes).unwrap();
+        digest
+    };
+    for l in layers {
+        put(&l.bytes);
+    }
+    let (config, manifest) = seatbelt_test::layers::config_and_manifest(layers);
+    put(&config);
+    let digest = put(&manifest);
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": digest,
+            "size": manifest.len(),
+            "annotations": {"org.opencontainers.image.ref.name": tag},
+        }],
+    });
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+}
+
+#[test]
+fn every_cataloger_of_this_family_through_catalog_image() {
+    use seatbelt_test::layers::{Blob, Layer};
+    let f = fixture();
+    let war = {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("META-INF/maven/org.example/shop/pom.properties", opts)
+            .unwrap();
+        std::io::Write::write_all(
+            &mut w,
+            b"groupId=org.example\nartifactId=shop\nversion=1.0\n",
+        )
+        .unwrap();
+        w.finish().unwrap().into_inner()
+    };
+    let base = Layer::new()
+        .file(
+            "etc/os-release",
+            b"NAME=\"Fedora Linux\"\nVERSION_ID=40\nID=fedora\n",
+        )
+        .file("var/lib/rpm/rpmdb.sqlite", &f.sqlite)
+        .finish();
+    let app = Layer::new()
+        .file("opt/shop/shop.war", &war)
+        .file(
+            "app/vendor/composer/installed.json",
+            br#"{"packages":[{"name":"psr/log","version":"3.0.0","license":["MIT"]}]}"#,
+        )
+        .file(
+            "app/api.deps.json",
+            br#"{"libraries":{"Polly/8.2.0":{"type":"package","sha512":"sha512-x"}}}"#,
+        )
+        .file(
+            "usr/share/gems/specifications/rake-13.0.6.gemspec",
+            b"Gem::Specification.new do |s|\n  s.name = \"rake\".freeze\n  s.version = \"13.0.6\"\nend\n",
+        )
+        .file("app/broken.jar", b"not a zip")
+        .finish();
+    let dir = tempfile::tempdir().unwrap();
+    write_layout(
+        dir.path(),
+        "t",
+        &[Blob::new(&base, "gzip"), Blob::new(&app, "gzip")],
+    );
+    let reference = format!("oci-dir:{}:t", dir.path().display())
+        .parse()
+        .unwrap();
+    let image = seatbelt_image::open(&reference, &Default::default()).unwrap();
+    let sbom = crate::catalog_image(&image, &Default::default()).unwrap();
+    let mut purls: Vec<String> = sbom.packages.iter().map(|p| p.purl.to_string()).collect();
+    purls.sort();
+    assert_eq!(
+        purls,
+        [
+            "pkg:composer/psr/log@3.0.0",
+            "pkg:gem/rake@13.0.6",
+            "pkg:maven/org.example/shop@1.0",
+            "pkg:nuget/Polly@8.2.0",
+            "pkg:rpm/fedora/hello@1.2.3-4.fc40?arch=x86_64&distro=fedora-40&epoch=2\
+             &upstream=hello-1.2.3-4.fc40.src.rpm",
+            "pkg:rpm/fedora/libhello@0.9-1?arch=noarch&distro=fedora-40\
+             &upstream=libhello-0.9-1.src.rpm",
+        ]
+    );
+    let java = sbom.packages.iter().find(|p| p.name == "shop").unwrap();
+    assert_eq!(java.locations[0].layer_index, Some(1));
+    assert_eq!(sbom.unknowns.len(), 1, "{:?}", sbom.unknowns);
+    assert_eq!(sbom.unknowns[0].location.path, "app/broken.jar");
+}
