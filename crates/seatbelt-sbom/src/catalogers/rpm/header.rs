@@ -426,4 +426,27 @@ pub(crate) mod tests {
             .0
             .contains("expected a string"));
     }
+
+    #[test]
+    fn random_corruption_never_panics() {
+        let blob = bash_blob();
+        let mut rng = 0x1234_5679_u32;
+        for round in 0..5000 {
+            let mut bytes = blob.clone();
+            for _ in 0..1 + round % 4 {
+                rng ^= rng << 13;
+                rng ^= rng >> 17;
+                rng ^= rng << 5;
+                // Mostly the index, where offsets and counts live.
+                let at = rng as usize
+                    % if round % 2 == 0 {
+                        8 + 12 * 16
+                    } else {
+                        bytes.len()
+                    };
+                bytes[at] = (rng >> 8) as u8;
+            }
+            let _ = parse_package(&bytes);
+        }
+    }
 }
