@@ -1,10 +1,15 @@
 //! The registered catalogers: a new ecosystem is one new file here plus one line in [`all`].
 
 pub(crate) mod cargo;
+pub(crate) mod composer;
+pub(crate) mod dotnet;
 mod executables;
+pub(crate) mod gem;
 pub(crate) mod go;
+pub(crate) mod java;
 pub(crate) mod npm;
 pub(crate) mod python;
+pub(crate) mod rpm;
 
 use crate::Cataloger;
 
@@ -12,8 +17,13 @@ use crate::Cataloger;
 pub fn all() -> Vec<Box<dyn Cataloger>> {
     vec![
         Box::new(cargo::CargoCataloger::default()),
+        Box::new(composer::Composer::default()),
+        Box::new(dotnet::Dotnet::default()),
+        Box::new(gem::Gem::default()),
         Box::new(go::GoBinaryCataloger::default()),
+        Box::new(java::Java::default()),
         Box::new(npm::NpmCataloger::default()),
         Box::new(python::PythonCataloger::default()),
+        Box::new(rpm::Rpm::default()),
     ]
 }
