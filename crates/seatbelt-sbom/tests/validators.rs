@@ -18,8 +18,7 @@ fn pyvenv_python() -> PathBuf {
     let venv = std::env::var_os("SEATBELT_PYVENV")
         .map(PathBuf::from)
         .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
+            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
         })
         .or_else(|| {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
@@ -318,8 +317,12 @@ fn hand_made_sbom_of_every_ecosystem_passes_both_validators() {
     assert_eq!(from_cdx, without_files(&sbom));
     assert_eq!(from_spdx, without_files(&sbom));
     let purls: Vec<String> = sbom.packages.iter().map(|p| p.purl.to_string()).collect();
-    assert!(purls.contains(&"pkg:deb/debian/libstdc%2B%2B6@12.2.0-14%2Bb1?arch=amd64&distro=debian-12".to_string()));
-    assert!(purls.contains(&"pkg:golang/github.com/Azure/azure-sdk-for-go@v68.0.0%2Bincompatible".to_string()));
+    assert!(purls.contains(
+        &"pkg:deb/debian/libstdc%2B%2B6@12.2.0-14%2Bb1?arch=amd64&distro=debian-12".to_string()
+    ));
+    assert!(purls.contains(
+        &"pkg:golang/github.com/Azure/azure-sdk-for-go@v68.0.0%2Bincompatible".to_string()
+    ));
 }
 
 #[test]

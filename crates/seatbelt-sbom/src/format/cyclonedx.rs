@@ -437,10 +437,12 @@ fn package_of(c: &Value, source: &str) -> Result<Package, String> {
             .or_else(|| purl.version.clone())
             .unwrap_or_default(),
         ecosystem,
-        arch: d
-            .arch
-            .clone()
-            .or_else(|| purl.qualifiers.get("arch").cloned()),
+        // seatbelt's own documents say exactly what the package had; others get the purl's.
+        arch: if d.cataloger.is_some() {
+            d.arch.clone()
+        } else {
+            purl.qualifiers.get("arch").cloned()
+        },
         source: d.source(),
         licenses,
         locations: d.locations.clone(),

@@ -35,7 +35,7 @@ pub(crate) enum License {
 pub(crate) fn classify(text: &str) -> License {
     let trimmed = text.trim();
     match normalize_expression(trimmed) {
-        Some((expr, 1)) if !expr.starts_with("LicenseRef-") && !expr.starts_with('(') => {
+        Some((expr, 1)) if !expr.starts_with("LicenseRef-") && !expr.contains([' ', '(']) => {
             License::Id(expr)
         }
         Some((expr, _)) => License::Expression(expr),
@@ -140,6 +140,10 @@ mod tests {
     fn ids_expressions_and_text() {
         assert_eq!(classify("mit"), License::Id("MIT".into()));
         assert_eq!(classify("GPL-2.0+"), License::Id("GPL-2.0+".into()));
+        assert_eq!(
+            classify("GPL-2.0-or-later with GCC-exception-3.1"),
+            License::Expression("GPL-2.0-or-later WITH GCC-exception-3.1".into())
+        );
         assert_eq!(
             classify("apache-2.0 or  MIT"),
             License::Expression("Apache-2.0 OR MIT".into())

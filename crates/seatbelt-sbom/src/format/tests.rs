@@ -97,7 +97,7 @@ pub(crate) fn sample() -> Sbom {
     packages.sort_by(|a, b| {
         (a.ecosystem, &a.name, &a.version, &a.id).cmp(&(b.ecosystem, &b.name, &b.version, &b.id))
     });
-    let relationships = vec![
+    let mut relationships = vec![
         Relationship {
             from: packages[1].id.clone(),
             to: packages[3].id.clone(),
@@ -109,6 +109,7 @@ pub(crate) fn sample() -> Sbom {
             kind: RelationshipKind::DependsOn,
         },
     ];
+    relationships.sort();
     Sbom {
         subject: SbomSubject {
             reference: "registry:registry.example.test:5000/library/bench:1".into(),
