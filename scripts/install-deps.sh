@@ -24,3 +24,18 @@ if ! command -v cargo >/dev/null; then
   echo "install-deps: no Rust toolchain: install one with rustup (https://rustup.rs) or 'apt-get install cargo', then run again" >&2
   exit 2
 fi
+
+# The official SBOM validators (CycloneDX strict JSON-schema validation, spdx-tools), in a venv so
+# the system Python stays untouched. SEATBELT_PYVENV moves it; the tests look in the same place.
+pyvenv="${SEATBELT_PYVENV:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/pyvenv}"
+if ! "$pyvenv/bin/python" -c 'import cyclonedx.validation.json, spdx_tools, jsonschema' 2>/dev/null; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "install-deps: python3 cannot make venvs: install python3-venv (apt-get install python3-venv), then run again" >&2
+    exit 2
+  fi
+  echo "install-deps: installing the SBOM validators into $pyvenv" >&2
+  mkdir -p "$(dirname "$pyvenv")"
+  python3 -m venv "$pyvenv"
+  # The `json-validation` extra pulls jsonschema (with format checks) for strict validation.
+  "$pyvenv/bin/pip" install -q 'cyclonedx-python-lib[json-validation]>=7,<12' 'spdx-tools>=0.8,<0.9'
+fi

@@ -35,13 +35,19 @@ pub struct Purl {
 }
 
 impl Purl {
-    /// A purl with just type, namespace, name and version.
+    /// A purl with just type, namespace, name and version, normalised as the type requires
+    /// (lowercase type; PyPI names lowercased with `_` as `-`; lowercase npm, deb, apk names…).
     pub fn new(ty: &str, namespace: Option<&str>, name: &str, version: Option<&str>) -> Purl {
+        let ty = ty.to_ascii_lowercase();
+        let namespace = namespace
+            .map(|n| crate::purl_codec::normalize_namespace(&ty, n).into_owned())
+            .filter(|n| !n.is_empty());
+        let name = crate::purl_codec::normalize_name(&ty, name).into_owned();
         Purl {
-            ty: ty.to_ascii_lowercase(),
-            namespace: namespace.map(str::to_string),
-            name: name.to_string(),
-            version: version.map(str::to_string),
+            ty,
+            namespace,
+            name,
+            version: version.filter(|v| !v.is_empty()).map(str::to_string),
             qualifiers: BTreeMap::new(),
             subpath: None,
         }
