@@ -9,6 +9,8 @@ mod collect;
 mod distro;
 mod error;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub use cataloger::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
 pub use collect::{catalog_image, CatalogOptions};
