@@ -59,8 +59,14 @@ fn render(sbom: &Sbom, format: SbomFormat) -> miette::Result<String> {
             text.push('\n');
             Ok(text)
         }
+        // Replaced at merge by seatbelt_sbom::format::{cyclonedx, spdx}::to_json.
         SbomFormat::CyclonedxJson | SbomFormat::SpdxJson => Err(miette::miette!(
-            "the {format:?} format is not yet available in this build; use --format json or table"
+            "--format {} is not yet available in this build; use --format json or table",
+            if format == SbomFormat::SpdxJson {
+                "spdx-json"
+            } else {
+                "cyclonedx-json"
+            }
         )),
     }
 }
