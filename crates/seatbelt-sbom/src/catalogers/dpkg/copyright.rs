@@ -76,6 +76,7 @@ fn to_spdx(name: &str) -> String {
         ("artistic", "Artistic-1.0-Perl"),
         ("artistic-1.0", "Artistic-1.0"),
         ("artistic-2.0", "Artistic-2.0"),
+        ("artistic-2", "Artistic-2.0"),
         ("bsd-2-clause", "BSD-2-Clause"),
         ("bsd-3-clause", "BSD-3-Clause"),
         ("bsd-4-clause", "BSD-4-Clause"),
@@ -140,6 +141,7 @@ mod tests {
         assert_eq!(to_spdx("lgpl-3"), "LGPL-3.0-only");
         assert_eq!(to_spdx("GFDL-1.3+"), "GFDL-1.3-or-later");
         assert_eq!(to_spdx("Expat"), "MIT");
+        assert_eq!(to_spdx("Artistic-2"), "Artistic-2.0");
         assert_eq!(to_spdx("BSD-3-clause"), "BSD-3-Clause");
         assert_eq!(to_spdx("public-domain"), "public-domain");
         assert_eq!(to_spdx("GPL-9"), "GPL-9");
