@@ -38,6 +38,8 @@ pub(crate) enum Command {
     Copy(CopyArgs),
     /// List the files of an image's final filesystem, or with --history every version in every layer.
     Files(FilesArgs),
+    /// List every package in an image (OS and language packages) as a table or an SBOM document.
+    Sbom(SbomArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -130,6 +132,37 @@ pub(crate) struct FilesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FilesFormat::Table)]
     pub(crate) format: FilesFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `sbom`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SbomFormat {
+    /// One line per package: name, version, type.
+    Table,
+    /// seatbelt's own SBOM model.
+    Json,
+    /// CycloneDX 1.6 JSON.
+    CyclonedxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+/// `seatbelt sbom`.
+#[derive(Debug, Args)]
+pub(crate) struct SbomArgs {
+    /// The image.
+    pub(crate) image: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SbomFormat::Table)]
+    pub(crate) format: SbomFormat,
+
+    /// Write to this file (atomically: it appears whole or not at all) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

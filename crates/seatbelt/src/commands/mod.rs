@@ -3,6 +3,7 @@
 mod copy;
 mod files;
 mod inspect;
+mod sbom;
 
 use std::io::Read;
 
@@ -19,6 +20,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
+        Command::Sbom(args) => sbom::run(args, cli.quiet),
     }
 }
 

@@ -1,0 +1,84 @@
+//! `seatbelt sbom` end to end on a real Debian 12 minbase image.
+
+use std::process::{Command, Output};
+
+use seatbelt_test::debian::{fixture_image, FixtureImage};
+use serde_json::Value;
+
+fn seatbelt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+        .args(args)
+        .output()
+        .expect("the seatbelt binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = seatbelt(args);
+    assert!(
+        out.status.success(),
+        "seatbelt {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("output is UTF-8")
+}
+
+fn minbase() -> String {
+    let layout = fixture_image(FixtureImage::Minbase);
+    format!("oci-dir:{}:minbase", layout.display())
+}
+
+#[test]
+fn table_and_json_list_the_same_packages() {
+    let image = minbase();
+    let table = ok(&["sbom", &image, "--format", "table"]);
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split_whitespace().collect();
+    assert_eq!(header, ["NAME", "VERSION", "TYPE"]);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split_whitespace().collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 3), "{table}");
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "rows are sorted");
+    assert!(rows.iter().any(|r| r[0] == "dpkg" && r[2] == "deb"));
+
+    let json: Value =
+        serde_json::from_str(&ok(&["sbom", &image, "--format", "json"])).expect("valid JSON");
+    let packages = json["packages"].as_array().expect("packages");
+    assert_eq!(packages.len(), rows.len());
+    assert_eq!(json["distro"]["id"], "debian");
+    assert_eq!(json["distro"]["version_id"], "12");
+    let dpkg = packages
+        .iter()
+        .find(|p| p["name"] == "dpkg")
+        .expect("dpkg is listed");
+    assert_eq!(dpkg["ecosystem"], "deb");
+    assert!(dpkg["purl"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("pkg:deb/debian/dpkg@")));
+    assert!(dpkg["files"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f == "usr/bin/dpkg")));
+    for (row, package) in rows.iter().zip(packages) {
+        assert_eq!(row[0], package["name"]);
+        assert_eq!(row[1], package["version"]);
+    }
+}
+
+#[test]
+fn output_file_holds_the_same_document() {
+    let image = minbase();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sbom.json");
+    let printed = ok(&["sbom", &image, "--format", "json"]);
+    let written = ok(&[
+        "sbom",
+        &image,
+        "--format",
+        "json",
+        "-o",
+        path.to_str().expect("UTF-8 path"),
+    ]);
+    assert!(written.is_empty(), "nothing on stdout with -o");
+    assert_eq!(std::fs::read_to_string(&path).expect("written"), printed);
+}
