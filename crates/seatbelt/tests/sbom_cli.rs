@@ -82,3 +82,77 @@ fn output_file_holds_the_same_document() {
     assert!(written.is_empty(), "nothing on stdout with -o");
     assert_eq!(std::fs::read_to_string(&path).expect("written"), printed);
 }
+
+/// The interpreter of the validator venv that scripts/install-deps.sh makes.
+fn validator_python() -> std::path::PathBuf {
+    std::env::var_os("SEATBELT_PYVENV")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| std::path::PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
+        })
+        .expect("HOME or SEATBELT_PYVENV is set")
+        .join("bin/python")
+}
+
+#[test]
+fn cyclonedx_and_spdx_files_are_reproducible_and_pass_the_official_validators() {
+    let image = minbase();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, name) in [
+        ("cyclonedx-json", "bom.cdx.json"),
+        ("spdx-json", "bom.spdx.json"),
+    ] {
+        let first = dir.path().join(format!("1-{name}"));
+        let second = dir.path().join(format!("2-{name}"));
+        for path in [&first, &second] {
+            let out = Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+                .args([
+                    "sbom",
+                    &image,
+                    "--format",
+                    format,
+                    "-o",
+                    &path.display().to_string(),
+                ])
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .output()
+                .expect("seatbelt runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let a = std::fs::read(&first).expect("first document");
+        assert_eq!(
+            a,
+            std::fs::read(&second).expect("second document"),
+            "{format} is byte-identical"
+        );
+        let text = String::from_utf8(a).expect("UTF-8");
+        assert!(
+            text.contains("2023-11-14T22:13:20Z"),
+            "the timestamp honours SOURCE_DATE_EPOCH"
+        );
+        assert!(text.contains("pkg:deb/debian/dpkg@"), "{format} lists dpkg");
+        let python = validator_python();
+        let script = seatbelt_test::debian::workspace_root().join("scripts/validate-sbom.py");
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(&first)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} is missing ({e}): run scripts/install-deps.sh",
+                    python.display()
+                )
+            });
+        assert!(
+            out.status.success(),
+            "the official validator rejects the {format} output:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
