@@ -241,3 +241,99 @@ pub fn catalog_image(image: &Image, options: &CatalogOptions) -> Result<Sbom, Sb
         unknowns,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use seatbelt_types::Purl;
+
+    use super::*;
+
+    fn package(
+        ecosystem: Ecosystem,
+        name: &str,
+        location: &str,
+        files: &[&str],
+        deps: &[&str],
+    ) -> Package {
+        let mut p = Package {
+            id: String::new(),
+            name: name.to_string(),
+            version: "1".to_string(),
+            ecosystem,
+            purl: Purl::new("generic", None, name, Some("1")),
+            arch: None,
+            source: None,
+            licenses: Vec::new(),
+            locations: vec![Location {
+                path: location.to_string(),
+                layer_index: None,
+                layer_digest: None,
+            }],
+            files: files.iter().map(|f| (*f).to_string()).collect(),
+            dependencies: deps.iter().map(|d| (*d).to_string()).collect(),
+            cpes: Vec::new(),
+            cataloger: "test".to_string(),
+            metadata: BTreeMap::new(),
+        };
+        p.id = package_id(&p);
+        p
+    }
+
+    #[test]
+    fn a_debian_python_package_contains_its_pypi_twin_instead_of_duplicating_it() {
+        let metadata = "usr/lib/python3/dist-packages/PyYAML-6.0.egg-info/PKG-INFO";
+        let deb = package(
+            Ecosystem::Deb,
+            "python3-yaml",
+            "var/lib/dpkg/status",
+            &[metadata],
+            &["libyaml-0-2"],
+        );
+        let libyaml = package(
+            Ecosystem::Deb,
+            "libyaml-0-2",
+            "var/lib/dpkg/status",
+            &[],
+            &[],
+        );
+        let pypi = package(Ecosystem::Pypi, "PyYAML", metadata, &[], &[]);
+        let loose = package(
+            Ecosystem::Pypi,
+            "requests",
+            "opt/venv/lib/requests.dist-info/METADATA",
+            &[],
+            &["PyYAML"],
+        );
+        let all = vec![deb.clone(), libyaml.clone(), pypi.clone(), loose.clone()];
+        let rels = relationships(&all);
+        assert!(rels.contains(&Relationship {
+            from: deb.id.clone(),
+            to: pypi.id.clone(),
+            kind: RelationshipKind::Contains
+        }));
+        assert!(rels.contains(&Relationship {
+            from: deb.id.clone(),
+            to: libyaml.id.clone(),
+            kind: RelationshipKind::DependsOn
+        }));
+        assert!(rels.contains(&Relationship {
+            from: loose.id.clone(),
+            to: pypi.id.clone(),
+            kind: RelationshipKind::DependsOn
+        }));
+        assert!(
+            !rels.iter().any(|r| r.to == loose.id),
+            "nothing owns a pip-installed package"
+        );
+        assert_eq!(rels.len(), 3);
+    }
+
+    #[test]
+    fn ids_are_stable_and_differ_by_location() {
+        let a = package(Ecosystem::Pypi, "x", "a/METADATA", &[], &[]);
+        let b = package(Ecosystem::Pypi, "x", "b/METADATA", &[], &[]);
+        assert_eq!(a.id, package_id(&a));
+        assert_ne!(a.id, b.id);
+        assert!(a.id.starts_with("pkg-") && a.id.len() == 20);
+    }
+}
