@@ -32,3 +32,10 @@ ls "$out/rootfs"
 
 step "seatbelt files --history: every version of every file, deleted ones included (first lines)"
 $seatbelt files "$image" --history | head -8 || true
+
+step "seatbelt sbom: every package (table), then CycloneDX 1.6 and SPDX 2.3 files"
+$seatbelt sbom "$image" --format table | head -15
+$seatbelt sbom "$image" --format cyclonedx-json -o "$out/sbom.cdx.json"
+$seatbelt sbom "$image" --format spdx-json -o "$out/sbom.spdx.json"
+python="${SEATBELT_PYVENV:-$HOME/.cache/seatbelt/pyvenv}/bin/python"
+"$python" scripts/validate-sbom.py "$out/sbom.cdx.json" "$out/sbom.spdx.json"
