@@ -37,5 +37,5 @@ step "seatbelt sbom: every package (table), then CycloneDX 1.6 and SPDX 2.3 file
 $seatbelt sbom "$image" --format table | head -15
 $seatbelt sbom "$image" --format cyclonedx-json -o "$out/sbom.cdx.json"
 $seatbelt sbom "$image" --format spdx-json -o "$out/sbom.spdx.json"
-python="${SEATBELT_PYVENV:-$HOME/.cache/seatbelt/pyvenv}/bin/python"
+python="${SEATBELT_PYVENV:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/pyvenv}/bin/python"
 "$python" scripts/validate-sbom.py "$out/sbom.cdx.json" "$out/sbom.spdx.json"

@@ -85,13 +85,16 @@ fn output_file_holds_the_same_document() {
 
 /// The interpreter of the validator venv that scripts/install-deps.sh makes.
 fn validator_python() -> std::path::PathBuf {
+    use std::path::PathBuf;
     std::env::var_os("SEATBELT_PYVENV")
-        .map(std::path::PathBuf::from)
+        .map(PathBuf::from)
         .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| std::path::PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
+            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
         })
-        .expect("HOME or SEATBELT_PYVENV is set")
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
+        })
+        .expect("HOME, XDG_CACHE_HOME or SEATBELT_PYVENV is set")
         .join("bin/python")
 }
 
