@@ -11,7 +11,7 @@ runs=${1:-5}
 bash scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 cargo build --release --locked --quiet
-seatbelt=$PWD/target/release/seatbelt
+seatbelt=$(realpath "${CARGO_TARGET_DIR:-target}")/release/seatbelt
 cache=${SEATBELT_FIXTURE_CACHE:-$PWD/target/seatbelt-fixtures}
 layout=$cache/bench
 [ -f "$layout/index.json" ] || bash scripts/build-fixture-image.sh bench "$layout" >/dev/null

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cargo build --release --locked --quiet
-seatbelt=target/release/seatbelt
+seatbelt=${CARGO_TARGET_DIR:-target}/release/seatbelt
 out=${DEMO_DIR:-target/demo}
 # The tests build the same image into this cache; reuse it when it is there.
 fixtures=${SEATBELT_FIXTURE_CACHE:-target/seatbelt-fixtures}
