@@ -383,3 +383,35 @@ fn the_python_image_survives_every_conversion() {
         "the extracted tree has every path but device nodes"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let layout = fixture_image(FixtureImage::Minbase);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+        .args(["files", &oci(&layout, "minbase"), "--history"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("seatbelt runs");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is closed here, as `| head` does.
+    let out = child.wait_with_output().expect("seatbelt finishes");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

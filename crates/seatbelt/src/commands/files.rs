@@ -41,9 +41,13 @@ impl<W: Write + Send> Visitor for Lister<W> {
                 .and_then(|()| self.out.write_all(b"\n")),
             FilesFormat::Table => write_row(&mut self.out, entry, self.history),
         };
-        written.map_err(|e| ImageError::Stream {
-            what: "standard output".to_string(),
-            source: e,
+        written.map_err(|e| {
+            let stop = ImageError::Stream {
+                what: "standard output".to_string(),
+                source: std::io::Error::new(e.kind(), e.to_string()),
+            };
+            self.write_error = Some(e);
+            stop
         })
     }
 }
