@@ -153,7 +153,8 @@ pub(crate) enum SbomFormat {
 /// `seatbelt sbom`.
 #[derive(Debug, Args)]
 pub(crate) struct SbomArgs {
-    /// The image.
+    /// The image, or an SBOM file (CycloneDX or SPDX JSON, or seatbelt's own) to convert,
+    /// written as `sbom:FILE` or just the file's path.
     pub(crate) image: String,
 
     /// Output format.

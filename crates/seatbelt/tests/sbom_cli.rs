@@ -159,3 +159,37 @@ fn cyclonedx_and_spdx_files_are_reproducible_and_pass_the_official_validators() 
         );
     }
 }
+
+#[test]
+fn an_sbom_file_is_read_back_and_converted() {
+    let image = minbase();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cdx = dir.path().join("bom.cdx.json");
+    ok(&[
+        "sbom",
+        &image,
+        "--format",
+        "cyclonedx-json",
+        "-o",
+        &cdx.display().to_string(),
+    ]);
+    let from_image = ok(&["sbom", &image, "--format", "table"]);
+    let from_file = ok(&["sbom", &cdx.display().to_string(), "--format", "table"]);
+    assert_eq!(
+        from_image, from_file,
+        "the CycloneDX file holds every package"
+    );
+    let spdx: Value = serde_json::from_str(&ok(&[
+        "sbom",
+        &format!("sbom:{}", cdx.display()),
+        "--format",
+        "spdx-json",
+    ]))
+    .expect("SPDX JSON");
+    assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
+    let not_json = dir.path().join("x.txt");
+    std::fs::write(&not_json, "hello").expect("write");
+    let out = seatbelt(&["sbom", &format!("sbom:{}", not_json.display())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON SBOM"));
+}

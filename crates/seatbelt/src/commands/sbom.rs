@@ -16,13 +16,17 @@ use crate::output::print;
 use crate::Outcome;
 
 pub(crate) fn run(args: &SbomArgs, quiet: bool) -> miette::Result<Outcome> {
-    let image = super::open_image(&args.image, &args.source)?;
-    let spinner = spinner(quiet);
-    let sbom = catalog_image(&image, &CatalogOptions::default());
-    spinner.finish_and_clear();
-    let sbom = sbom
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))?;
+    let sbom = match read_sbom_file(&args.image)? {
+        Some(sbom) => sbom,
+        None => {
+            let image = super::open_image(&args.image, &args.source)?;
+            let spinner = spinner(quiet);
+            let sbom = catalog_image(&image, &CatalogOptions::default());
+            spinner.finish_and_clear();
+            sbom.into_diagnostic()
+                .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))?
+        }
+    };
     if !sbom.unknowns.is_empty() {
         tracing::warn!(
             "{} file(s) could not be read; they are listed as unknowns in the JSON formats",
@@ -35,6 +39,39 @@ pub(crate) fn run(args: &SbomArgs, quiet: bool) -> miette::Result<Outcome> {
         None => print(&text)?,
     }
     Ok(Outcome::Ok)
+}
+
+/// An SBOM document given instead of an image: `sbom:FILE`, or a path to a regular file whose
+/// content is JSON (image archives are tar files, so the two cannot be confused).
+pub(crate) fn read_sbom_file(argument: &str) -> miette::Result<Option<Sbom>> {
+    let (path, explicit) = match argument.strip_prefix("sbom:") {
+        Some(path) => (Path::new(path), true),
+        None => (Path::new(argument), false),
+    };
+    if !explicit && !path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot open the SBOM file {}", path.display()))?;
+    let limit = u64::try_from(format::MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read the SBOM file {}", path.display()))?;
+    let is_json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if !is_json {
+        if explicit {
+            miette::bail!(
+                "{} is not a JSON SBOM (CycloneDX, SPDX or seatbelt JSON)",
+                path.display()
+            );
+        }
+        return Ok(None);
+    }
+    format::read_any(&bytes, &path.display().to_string())
+        .map(Some)
+        .into_diagnostic()
 }
 
 /// A spinner while the layers are read, only for a person watching a terminal.
