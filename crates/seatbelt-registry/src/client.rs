@@ -191,19 +191,7 @@ impl Client {
         accept: &[&str],
         max_bytes: u64,
     ) -> Result<FetchedManifest, RegistryError> {
-        let call = Call::pull(
-            format!("the manifest of {reference}"),
-            reference,
-            MANIFEST_NOT_FOUND,
-        );
-        let url = self.inner.url(
-            &call,
-            &format!(
-                "v2/{}/manifests/{}",
-                reference.repository(),
-                reference.manifest_reference()
-            ),
-        )?;
+        let (call, url) = self.manifest_pull(reference)?;
         let response =
             self.inner
                 .execute(&call, Method::GET, url, &accept_header(accept), &None)?;
@@ -220,25 +208,32 @@ impl Client {
         })
     }
 
+    /// The pull call and URL of `reference`'s manifest (by digest when it has one, else its tag).
+    fn manifest_pull<'a>(
+        &self,
+        reference: &'a Reference,
+    ) -> Result<(Call<'a>, url::Url), RegistryError> {
+        let call = Call::pull(
+            format!("the manifest of {reference}"),
+            reference,
+            MANIFEST_NOT_FOUND,
+        );
+        let path = format!(
+            "v2/{}/manifests/{}",
+            reference.repository(),
+            reference.manifest_reference()
+        );
+        let url = self.inner.url(&call, &path)?;
+        Ok((call, url))
+    }
+
     /// Asks whether a manifest exists, without downloading it; `None` when it does not.
     pub fn head_manifest(
         &self,
         reference: &Reference,
         accept: &[&str],
     ) -> Result<Option<ManifestHead>, RegistryError> {
-        let call = Call::pull(
-            format!("the manifest of {reference}"),
-            reference,
-            MANIFEST_NOT_FOUND,
-        );
-        let url = self.inner.url(
-            &call,
-            &format!(
-                "v2/{}/manifests/{}",
-                reference.repository(),
-                reference.manifest_reference()
-            ),
-        )?;
+        let (call, url) = self.manifest_pull(reference)?;
         let response =
             self.inner
                 .execute(&call, Method::HEAD, url, &accept_header(accept), &None)?;

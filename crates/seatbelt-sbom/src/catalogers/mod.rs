@@ -12,6 +12,8 @@ pub(crate) mod java;
 pub(crate) mod npm;
 pub(crate) mod python;
 pub(crate) mod rpm;
+#[cfg(test)]
+mod test_support;
 
 use crate::Cataloger;
 

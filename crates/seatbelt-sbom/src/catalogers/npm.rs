@@ -384,28 +384,12 @@ impl Cataloger for NpmCataloger {
 mod tests {
     use super::*;
 
-    fn found<'a>(path: &'a str, content: &'a [u8]) -> FoundFile<'a> {
-        FoundFile {
-            path,
-            content,
-            complete: true,
-            mode: 0o644,
-            location: Location {
-                path: path.to_string(),
-                layer_index: Some(1),
-                layer_digest: None,
-            },
-        }
-    }
-
     fn run(files: &[(&str, &str)]) -> CatalogOutput {
-        let mut c = Box::new(NpmCataloger::default());
-        let wants = c.wants();
-        for (path, content) in files {
-            assert!(wants(path), "{path} should be wanted");
-            c.observe(&found(path, content.as_bytes()));
-        }
-        c.finish(&CatalogContext::default())
+        crate::catalogers::test_support::run(
+            Box::new(NpmCataloger::default()),
+            files,
+            &CatalogContext::default(),
+        )
     }
 
     /// As npm 9 writes it (`npm install express@4.18.2 @types/node@20.1.0`), trimmed.

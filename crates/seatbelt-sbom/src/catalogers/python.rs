@@ -369,28 +369,12 @@ mod tests {
     /// Setuptools-built PKG-INFO (PyYAML 5.3 from an sdist), metadata 1.1.
     const PYYAML: &str = "Metadata-Version: 1.1\nName: PyYAML\nVersion: 5.3\nSummary: YAML parser and emitter for Python\nHome-page: https://github.com/yaml/pyyaml\nAuthor: Kirill Simonov\nAuthor-email: xi@resolvent.net\nLicense: MIT\nDownload-URL: https://pypi.org/project/PyYAML/\nDescription: YAML is a data serialization format designed for human readability\n        and interaction with scripting languages.\n        \n        PyYAML is a YAML parser and emitter for Python.\nPlatform: Any\nClassifier: Development Status :: 5 - Production/Stable\nClassifier: License :: OSI Approved :: MIT License\nClassifier: Programming Language :: Python :: 3.8\nRequires-Python: >=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*\n";
 
-    fn found<'a>(path: &'a str, content: &'a [u8]) -> FoundFile<'a> {
-        FoundFile {
-            path,
-            content,
-            complete: true,
-            mode: 0o644,
-            location: Location {
-                path: path.to_string(),
-                layer_index: Some(2),
-                layer_digest: None,
-            },
-        }
-    }
-
     fn run(files: &[(&str, &str)]) -> CatalogOutput {
-        let mut c = Box::new(PythonCataloger::default());
-        let wants = c.wants();
-        for (path, content) in files {
-            assert!(wants(path), "{path} should be wanted");
-            c.observe(&found(path, content.as_bytes()));
-        }
-        c.finish(&CatalogContext::default())
+        crate::catalogers::test_support::run(
+            Box::new(PythonCataloger::default()),
+            files,
+            &CatalogContext::default(),
+        )
     }
 
     #[test]

@@ -1,4 +1,6 @@
-use seatbelt_types::{Distro, Location};
+use seatbelt_types::Distro;
+
+use crate::catalogers::test_support::found;
 
 use super::stanza::MAX_PROBLEMS;
 use super::*;
@@ -83,20 +85,6 @@ Source: bash (5.2.15-2)
 Description: GNU Bourne Again SHell
 ";
 
-fn found<'a>(path: &'a str, content: &'a [u8]) -> FoundFile<'a> {
-    FoundFile {
-        path,
-        content,
-        complete: true,
-        mode: 0o644,
-        location: Location {
-            path: path.to_string(),
-            layer_index: Some(0),
-            layer_digest: None,
-        },
-    }
-}
-
 fn bookworm() -> CatalogContext {
     CatalogContext {
         distro: Some(Distro {
@@ -108,13 +96,7 @@ fn bookworm() -> CatalogContext {
 }
 
 fn run(files: &[(&str, &str)]) -> CatalogOutput {
-    let mut dpkg = Box::new(Dpkg::default());
-    let wants = dpkg.wants();
-    for (path, content) in files {
-        assert!(wants(path), "{path} is wanted");
-        dpkg.observe(&found(path, content.as_bytes()));
-    }
-    dpkg.finish(&bookworm())
+    crate::catalogers::test_support::run(Box::new(Dpkg::default()), files, &bookworm())
 }
 
 fn by_name<'a>(out: &'a CatalogOutput, name: &str) -> &'a Package {
