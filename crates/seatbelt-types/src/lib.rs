@@ -2,14 +2,19 @@
 //! the scanner can depend on it without pulling in tar or HTTP code.
 #![deny(missing_docs)]
 
+mod advisory;
 mod digest;
 mod package;
 mod purl;
 mod purl_codec;
+pub mod sarif;
+mod severity;
 
+pub use advisory::{AffectedRange, FixState, RangeEvent, RangeKind};
 pub use digest::{Algorithm, Digest, DigestError, Hasher};
 pub use package::{
     Distro, Ecosystem, Location, Package, Relationship, RelationshipKind, Sbom, SbomSubject,
     SourcePackage, Unknown,
 };
 pub use purl::{Purl, PurlError};
+pub use severity::{Severity, SeverityError};
