@@ -8,8 +8,11 @@
 #        python   one layer: minbase + python3
 #        bench    three layers: minbase; + python3 python3-venv curl openssl ca-certificates with
 #                 e2fsprogs purged (so the layer carries whiteouts); + a venv of pinned old PyPI
-#                 packages (requests==2.19.0 urllib3==1.24.1 jinja2==2.10 pyyaml==5.3)
-# The result is the OCI layout OUT_DIR with the image tagged KIND. Needs root, mmdebstrap, umoci, rsync.
+#                 packages (requests==2.19.0 urllib3==1.24.1 jinja2==2.10 pyyaml==5.3) and an npm
+#                 application in /srv/app (express@4.16.0 lodash@4.17.4 minimist@0.0.8, installed
+#                 by this machine's npm into the image: the image itself has no Node.js)
+# The result is the OCI layout OUT_DIR with the image tagged KIND. Needs root, mmdebstrap, umoci,
+# rsync, and npm for bench.
 set -euo pipefail
 
 kind=${1:?usage: build-fixture-image.sh minbase|python|bench OUT_DIR}
@@ -54,6 +57,11 @@ venv_hooks=(
   --customize-hook="$pip_env chroot \"\$1\" /opt/venv/bin/pip install --quiet --no-cache-dir --no-deps requests==2.19.0 urllib3==1.24.1 jinja2==2.10 pyyaml==5.3 chardet==3.0.4 idna==2.7 certifi==2018.4.16 MarkupSafe==1.1.1"
   --customize-hook='rm -f "$1/tmp/host-ca.crt"'
 )
+# Old releases with known advisories and a real dependency tree (express pulls ~50 packages, some
+# nested at other versions); --ignore-scripts: install scripts would run on this machine.
+npm_hooks=(
+  --customize-hook='mkdir -p "$1/srv/app" && npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$1/srv/app" express@4.16.0 lodash@4.17.4 minimist@0.0.8'
+)
 
 case "$kind" in
   minbase) state s1 ;;
@@ -61,7 +69,8 @@ case "$kind" in
   bench)
     state s1
     state s2 --include="$(IFS=,; echo "${python_packages[*]}")" --customize-hook="$purge_hook"
-    state s3 --include="$(IFS=,; echo "${python_packages[*]}")" --customize-hook="$purge_hook" "${venv_hooks[@]}"
+    command -v npm >/dev/null || { echo "build-fixture-image: npm is missing; run: apt-get install -y npm" >&2; exit 2; }
+    state s3 --include="$(IFS=,; echo "${python_packages[*]}")" --customize-hook="$purge_hook" "${venv_hooks[@]}" "${npm_hooks[@]}"
     ;;
   *) echo "build-fixture-image: unknown kind $kind (minbase, python, bench)" >&2; exit 2 ;;
 esac

@@ -17,6 +17,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# npm installs the bench fixture's Node.js application; any npm will do (Debian's, or one already
+# on the machine), so it is only installed when none is on PATH.
+if ! command -v npm >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "install-deps: installing npm" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
 # The packaged registry starts a system service on :5000 where systemd runs; the tests start their
 # own on free loopback ports and never need it.
 
