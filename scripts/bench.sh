@@ -3,6 +3,8 @@
 # then measures, each as the best wall time of several runs with peak RSS:
 #   floor    zcat of every layer blob to /dev/null, one after another (a single thread's floor)
 #   walk     seatbelt files IMAGE --history > /dev/null (every entry of every layer, whiteouts applied)
+#   sbom     seatbelt sbom IMAGE --format json > /dev/null (every cataloger)
+#   sbom-1M  the same on a generated one-layer image of 1,000,000 small files (bounded memory)
 #   copy     registry -> fresh oci-dir, seatbelt copy vs skopeo copy, from a loopback docker-registry
 # Usage: scripts/bench.sh [RUNS]   (run as root; prints a Markdown table)
 set -euo pipefail
@@ -10,7 +12,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 bash scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-cargo build --release --locked --quiet
+cargo build --release --locked --quiet -p seatbelt -p seatbelt-test --example many_files_image
 seatbelt=$(realpath "${CARGO_TARGET_DIR:-target}")/release/seatbelt
 cache=${SEATBELT_FIXTURE_CACHE:-$PWD/target/seatbelt-fixtures}
 layout=$cache/bench
@@ -48,6 +50,10 @@ uncompressed=$(for b in $blobs; do zcat "$b" | wc -c; done | awk '{s+=$1} END {p
 results=()
 results+=("$(best_of floor sh -c "for b in $blobs; do zcat \"\$b\" >/dev/null; done")")
 results+=("$(best_of walk "$seatbelt" files "oci-dir:$layout:bench" --history)")
+results+=("$(best_of sbom "$seatbelt" sbom "oci-dir:$layout:bench" --format json)")
+many=$cache/many-files
+[ -f "$many/index.json" ] || "$(dirname "$seatbelt")/examples/many_files_image" "$many" 1000000 >/dev/null
+results+=("$(best_of sbom-1M-files "$seatbelt" sbom "oci-dir:$many:many" --format json)")
 
 # A loopback registry holding the image, for the pull comparison.
 port=5077
