@@ -193,3 +193,14 @@ fn an_sbom_file_is_read_back_and_converted() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON SBOM"));
 }
+
+/// The table people read, pinned on a small fixed SBOM (read back from its JSON form).
+#[test]
+fn table_output_snapshot() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/small-sbom.json"
+    );
+    let table = ok(&["sbom", fixture, "--format", "table"]);
+    insta::assert_snapshot!(table);
+}
