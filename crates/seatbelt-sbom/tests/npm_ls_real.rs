@@ -5,9 +5,8 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use seatbelt_image::extract::{extract, ExtractOptions};
-use seatbelt_sbom::{catalog_image, CatalogOptions};
-use seatbelt_test::debian::{fixture_image, FixtureImage};
+mod bench_image;
+
 use seatbelt_types::Ecosystem;
 
 /// Every (name, version) in `npm ls --json` output, at any depth.
@@ -26,13 +25,7 @@ fn npm_ls_packages(node: &serde_json::Value, out: &mut BTreeSet<(String, String)
 
 #[test]
 fn app_packages_equal_npm_ls_of_the_installed_tree() {
-    let layout = fixture_image(FixtureImage::Bench);
-    let reference = format!("oci-dir:{}:bench", layout.display())
-        .parse()
-        .expect("reference");
-    let image =
-        seatbelt_image::open(&reference, &Default::default()).expect("open the bench image");
-    let sbom = catalog_image(&image, &CatalogOptions::default()).expect("catalog");
+    let (sbom, _guard, root) = bench_image::bench_sbom_and_rootfs();
     let ours: BTreeSet<(String, String)> = sbom
         .packages
         .iter()
@@ -41,17 +34,6 @@ fn app_packages_equal_npm_ls_of_the_installed_tree() {
         .map(|p| (p.name.clone(), p.version.clone()))
         .collect();
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("rootfs");
-    extract(
-        &image,
-        &root,
-        &ExtractOptions {
-            preserve_setuid: false,
-            preserve_ownership: false,
-        },
-    )
-    .expect("extract the bench image");
     let out = Command::new("npm")
         .args(["ls", "--all", "--json", "--prefix"])
         .arg(root.join("srv/app"))

@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use seatbelt_image::extract::{extract, ExtractOptions};
-use seatbelt_sbom::{catalog_image, CatalogOptions};
-use seatbelt_test::debian::{fixture_image, FixtureImage};
+mod bench_image;
+
 use seatbelt_types::Ecosystem;
 
 /// PEP 503 normalisation, as pip compares names.
@@ -26,13 +25,7 @@ fn normalise(name: &str) -> String {
 
 #[test]
 fn venv_packages_equal_pip_list_run_in_the_image() {
-    let layout = fixture_image(FixtureImage::Bench);
-    let reference = format!("oci-dir:{}:bench", layout.display())
-        .parse()
-        .expect("reference");
-    let image =
-        seatbelt_image::open(&reference, &Default::default()).expect("open the bench image");
-    let sbom = catalog_image(&image, &CatalogOptions::default()).expect("catalog");
+    let (sbom, _guard, root) = bench_image::bench_sbom_and_rootfs();
     let ours: BTreeSet<(String, String)> = sbom
         .packages
         .iter()
@@ -41,17 +34,6 @@ fn venv_packages_equal_pip_list_run_in_the_image() {
         .map(|p| (normalise(&p.name), p.version.clone()))
         .collect();
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("rootfs");
-    extract(
-        &image,
-        &root,
-        &ExtractOptions {
-            preserve_setuid: false,
-            preserve_ownership: true,
-        },
-    )
-    .expect("extract the bench image");
     // A clean environment: the host's PIP_* variables name host paths.
     let out = Command::new("chroot")
         .arg(&root)

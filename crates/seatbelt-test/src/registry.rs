@@ -219,6 +219,17 @@ impl FakeRequest {
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or_default()
     }
+
+    /// Every value of query parameter `name`, decoded.
+    pub fn query(&self, name: &str) -> Vec<String> {
+        let Some((_, q)) = self.target.split_once('?') else {
+            return Vec::new();
+        };
+        url::form_urlencoded::parse(q.as_bytes())
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    }
 }
 
 /// An answer from the fake server.
@@ -232,6 +243,10 @@ pub struct FakeReply {
     pub body: Vec<u8>,
     /// A Content-Length to claim instead of the body's true length.
     pub declared_length: Option<u64>,
+    /// Send no Content-Length at all (the body ends when the connection closes).
+    pub no_length: bool,
+    /// Close the connection without answering.
+    pub hang_up: bool,
 }
 
 impl FakeReply {
@@ -242,6 +257,8 @@ impl FakeReply {
             headers: Vec::new(),
             body: Vec::new(),
             declared_length: None,
+            no_length: false,
+            hang_up: false,
         }
     }
 
@@ -325,15 +342,9 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<FakeRequest>>) {
             headers.push((n.trim().to_string(), v.trim().to_string()));
         }
     }
-    let length = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<u64>().ok())
-        .unwrap_or(0);
-    let mut body = Vec::new();
-    if (&mut reader).take(length).read_to_end(&mut body).is_err() {
+    let Some(body) = read_body(&mut reader, &headers) else {
         return;
-    }
+    };
     let request = FakeRequest {
         method,
         target,
@@ -342,14 +353,19 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<FakeRequest>>) {
     };
     let reply = handler(&request);
     log.lock().unwrap().push(request.clone());
+    if reply.hang_up {
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        return;
+    }
     let mut head = format!("HTTP/1.1 {} Fake\r\n", reply.status);
     for (n, v) in &reply.headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
-    let length = reply.declared_length.unwrap_or(reply.body.len() as u64);
-    head.push_str(&format!(
-        "Content-Length: {length}\r\nConnection: close\r\n\r\n"
-    ));
+    if !reply.no_length {
+        let length = reply.declared_length.unwrap_or(reply.body.len() as u64);
+        head.push_str(&format!("Content-Length: {length}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
     let mut stream = stream;
     let _ = stream.write_all(head.as_bytes());
     if request.method != "HEAD" {
@@ -357,6 +373,34 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<FakeRequest>>) {
     }
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// The request body, by Content-Length or chunked transfer encoding; `None` when the peer broke off.
+fn read_body(reader: &mut BufReader<TcpStream>, headers: &[(String, String)]) -> Option<Vec<u8>> {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let mut body = Vec::new();
+    if let Some(length) = find("content-length").and_then(|v| v.parse::<u64>().ok()) {
+        reader.take(length).read_to_end(&mut body).ok()?;
+    } else if find("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).ok()?;
+            let n = u64::from_str_radix(size.trim(), 16).ok()?;
+            let mut crlf = String::new();
+            if n == 0 {
+                let _ = reader.read_line(&mut crlf);
+                break;
+            }
+            reader.take(n).read_to_end(&mut body).ok()?;
+            let _ = reader.read_line(&mut crlf);
+        }
+    }
+    Some(body)
 }
 
 /// A token service as the distribution registry's `auth: token` expects
