@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use crate::comparators::Op;
-use crate::digits::{cmp_digits, is_digits};
+use crate::digits::is_digits;
 use crate::scheme::{eq_from_ord, VersionScheme};
 use crate::semver::Num;
 
@@ -203,9 +203,7 @@ impl Ord for GemVersion {
         for i in 0..a.len().max(b.len()) {
             let (x, y) = (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero));
             let order = match (x, y) {
-                (Segment::Number(x), Segment::Number(y)) => {
-                    cmp_digits(&x.to_string(), &y.to_string())
-                }
+                (Segment::Number(x), Segment::Number(y)) => x.cmp(y),
                 (Segment::Letters(_), Segment::Number(_)) => Ordering::Less,
                 (Segment::Number(_), Segment::Letters(_)) => Ordering::Greater,
                 (Segment::Letters(x), Segment::Letters(y)) => x.cmp(y),

@@ -25,7 +25,7 @@ mod semver;
 
 pub use error::VersionError;
 pub use osv::{osv_affected, RangeVerdict};
-pub use scheme::{Scheme, Version};
+pub use scheme::{Scheme, UnknownScheme, Version};
 
 /// Longest version string accepted, in bytes.
 ///

@@ -53,7 +53,7 @@ pub enum Scheme {
 }
 
 /// Every scheme, in the order `seatbelt version` lists them.
-pub(crate) const ALL: [Scheme; 10] = [
+const ALL: [Scheme; 10] = [
     Scheme::Deb,
     Scheme::Apk,
     Scheme::Rpm,
@@ -147,6 +147,9 @@ macro_rules! dispatch {
 }
 
 impl Scheme {
+    /// Every scheme, in the order the CLI lists them.
+    pub const ALL: [Scheme; 10] = ALL;
+
     /// The scheme for packages a cataloger found, or `None` where no sound scheme exists.
     pub fn for_ecosystem(ecosystem: Ecosystem) -> Option<Scheme> {
         match ecosystem {
