@@ -1,6 +1,8 @@
 //! Import into a real DB file and read it back: every source format, alias lookups both ways,
 //! malformed records counted, copy-on-write re-import, schema and corruption refusals.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use seatbelt_types::{FixState, RangeEvent};
@@ -135,7 +137,12 @@ fn reimport_replaces_instead_of_duplicating() {
         r#"{"id":"RUSTSEC-2099-0001","modified":"2099-06-01T00:00:00Z","affected":[{"package":{"ecosystem":"crates.io","name":"example"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#,
     )
     .unwrap();
-    import(&db_path, &[extra.clone()], &ImportOptions::default()).unwrap();
+    import(
+        &db_path,
+        std::slice::from_ref(&extra),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let db = VulnDb::open(&db_path).unwrap();
     assert_eq!(db.affected("crates.io", "example").unwrap().len(), 1);
     assert_eq!(db.affected("Debian:12", "examplelib").unwrap().len(), 3);
