@@ -122,6 +122,25 @@ impl Drop for TempFile {
     }
 }
 
+/// A private directory beside the DB, removed with its contents on drop.
+pub(crate) struct TempDir(pub(crate) PathBuf);
+
+impl TempDir {
+    pub(crate) fn create(dir: &Path, purpose: &str) -> Result<TempDir, DbError> {
+        let path = dir.join(format!(".seatbelt-{purpose}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .map_err(DbError::io(&path, "cannot create a temp directory"))?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// An exclusive advisory lock on `<db>.lock`; the kernel releases it when the process dies, so a
 /// killed build never blocks the next one.
 pub(crate) struct Lock {

@@ -14,6 +14,7 @@ mod normalize;
 mod read;
 mod schema;
 mod store;
+mod update;
 
 pub use build::{import, ImportOptions};
 pub use error::DbError;
@@ -25,3 +26,7 @@ pub use model::{
 pub use normalize::normalize_package;
 pub use read::{is_exposed, VulnDb};
 pub use schema::SCHEMA_VERSION;
+pub use update::{
+    default_sources, ensure_fresh, update, UpdateOptions, UpdateReport, DEFAULT_EPSS_URL,
+    DEFAULT_KEV_URL, DEFAULT_OSV_ECOSYSTEMS, MAX_DOWNLOAD_BYTES,
+};
