@@ -11,6 +11,7 @@ mod error;
 pub mod import;
 mod model;
 mod normalize;
+pub mod oci;
 mod read;
 mod schema;
 mod store;

@@ -31,6 +31,16 @@ impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for Bounded<T,
                 Ok(Bounded(Vec::new()))
             }
 
+            // YAML-to-JSON conversions turn an empty list into "" (seen in alpine-secdb's
+            // v3.3 community.json); nothing else is accepted as a list.
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v.is_empty() {
+                    Ok(Bounded(Vec::new()))
+                } else {
+                    Err(E::invalid_type(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX).min(64));
                 while let Some(item) = seq.next_element()? {
@@ -61,5 +71,8 @@ mod tests {
         assert!(err.to_string().contains("more than 3"), "{err}");
         let null: Bounded<u8, 3> = serde_json::from_str("null").unwrap();
         assert!(null.0.is_empty());
+        let empty: Bounded<u8, 3> = serde_json::from_str("\"\"").unwrap();
+        assert!(empty.0.is_empty());
+        assert!(serde_json::from_str::<Bounded<u8, 3>>("\"x\"").is_err());
     }
 }
