@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
     Sbom(SbomArgs),
+    /// Build, update, share and inspect the vulnerability DB (`import` offline, `update` online).
+    Db(DbArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -167,4 +169,125 @@ pub(crate) struct SbomArgs {
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt db`.
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// The DB file (default $XDG_CACHE_HOME/seatbelt/db).
+    #[arg(long, global = true, env = "SEATBELT_DB", value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// The action.
+    #[command(subcommand)]
+    pub(crate) command: DbCommand,
+}
+
+/// `seatbelt db` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import OSV files, directories and all.zip exports, Alpine secdb, the Debian tracker JSON,
+    /// CISA KEV and EPSS CSV (format sniffed from the content); swaps the new DB in atomically.
+    Import(DbImportArgs),
+    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and rebuild the DB from them.
+    Update(DbUpdateArgs),
+    /// Push the DB to a registry as an OCI artifact.
+    Push(DbPushArgs),
+    /// Pull a DB pushed with `db push`, verify it and swap it in.
+    Pull(DbPullArgs),
+    /// Show the DB's schema, age, sources and record counts.
+    Status(DbStatusArgs),
+}
+
+/// `seatbelt db import`.
+#[derive(Debug, Args)]
+pub(crate) struct DbImportArgs {
+    /// Files, directories (read recursively) or archives.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Start from an empty DB instead of adding to the current one.
+    #[arg(long)]
+    pub(crate) fresh: bool,
+
+    /// Print the import summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `seatbelt db update`.
+#[derive(Debug, Args)]
+pub(crate) struct DbUpdateArgs {
+    /// A source URL (or local path) to use instead of the defaults; repeat for several.
+    #[arg(long = "source", value_name = "URL")]
+    pub(crate) sources: Vec<String>,
+
+    /// The expected `sha256:HEX` of the --source at the same position; repeat for several.
+    #[arg(long = "checksum", value_name = "sha256:HEX")]
+    pub(crate) checksums: Vec<String>,
+
+    /// A SHA256SUMS-style file (URL or path) listing every source by its file name.
+    #[arg(long, value_name = "URL")]
+    pub(crate) checksum_file: Option<String>,
+
+    /// Print the update summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `seatbelt db push`.
+#[derive(Debug, Args)]
+pub(crate) struct DbPushArgs {
+    /// Where to push, e.g. registry.example.com/seatbelt/db:latest.
+    pub(crate) reference: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+/// `seatbelt db pull`.
+#[derive(Debug, Args)]
+pub(crate) struct DbPullArgs {
+    /// What to pull, by tag or digest.
+    pub(crate) reference: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+/// Registry access for `db push` and `db pull`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct RegistryArgs {
+    /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.
+    #[arg(long, requires = "password_stdin")]
+    pub(crate) username: Option<String>,
+
+    /// Read the registry password or token from standard input.
+    #[arg(long, requires = "username")]
+    pub(crate) password_stdin: bool,
+
+    /// Allow plain HTTP to this registry host[:port] (loopback registries are always allowed).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub(crate) insecure_registry: Vec<String>,
+
+    /// Read registry credentials from this Docker config file instead of ~/.docker/config.json.
+    #[arg(long, value_name = "FILE", env = "SEATBELT_DOCKER_CONFIG")]
+    pub(crate) docker_config: Option<PathBuf>,
+}
+
+/// Output format of `db status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DbStatusFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+/// `seatbelt db status`.
+#[derive(Debug, Args)]
+pub(crate) struct DbStatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DbStatusFormat::Table)]
+    pub(crate) format: DbStatusFormat,
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
 mod copy;
+mod db;
 mod files;
 mod inspect;
 mod sbom;
@@ -21,6 +22,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Db(args) => db::run(args),
     }
 }
 
