@@ -42,6 +42,9 @@ pub(crate) enum Command {
     Sbom(SbomArgs),
     /// Build, update, share and inspect the vulnerability DB (`import` offline, `update` online).
     Db(DbArgs),
+    /// Compare versions and check ranges by an ecosystem's own rules ("why is this flagged?").
+    #[command(subcommand)]
+    Version(VersionCommand),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -290,4 +293,50 @@ pub(crate) struct DbStatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DbStatusFormat::Table)]
     pub(crate) format: DbStatusFormat,
+}
+
+/// The version schemes, as `seatbelt version` names them.
+fn scheme_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(seatbelt_version::Scheme::ALL.map(|s| s.name()))
+}
+
+/// `seatbelt version`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum VersionCommand {
+    /// Print -1, 0 or 1 as version A is older than, the same as, or newer than version B.
+    #[command(
+        after_help = "Example: seatbelt version compare deb 1:2.0-1 2.1-1   # prints 1 (the epoch wins)"
+    )]
+    Compare {
+        /// The version scheme.
+        #[arg(value_parser = scheme_names())]
+        scheme: String,
+        /// The first version.
+        #[arg(allow_hyphen_values = true)]
+        a: String,
+        /// The second version.
+        #[arg(allow_hyphen_values = true)]
+        b: String,
+    },
+    /// Print true or false as VERSION is inside RANGE, written in the ecosystem's own syntax.
+    #[command(after_help = "RANGE syntax per scheme:
+  npm     node-semver ranges: ^1.2.3, ~1.2, >=1.0.0 <2.0.0, 1.2.x, 1.0.0 - 2.0.0, … || …
+  cargo   Cargo requirements: ^1.2, ~1.2.3, >=1.0, <2.0, =1.2.3, *
+  pep440  PEP 440 specifiers: >=1.0,<2.0  ~=1.4.2  ==1.*  !=1.3
+  maven   Maven ranges: [1.0,2.0)  (,1.0]  [1.0]  [1,2),[3,4)
+  gem     RubyGems requirements: ~> 1.2, >= 1.2.3, != 1.2.5
+  deb, apk, rpm, go, semver   comparator lists: >= 1.0, < 2.0 || = 3.1 (deb also << and >>)
+
+Example: seatbelt version satisfies npm 1.4.2 '^1.2.0 || ^2.0.0'   # prints true")]
+    Satisfies {
+        /// The version scheme.
+        #[arg(value_parser = scheme_names())]
+        scheme: String,
+        /// The version to check.
+        #[arg(value_name = "VERSION", allow_hyphen_values = true)]
+        candidate: String,
+        /// The range, in the scheme's native syntax.
+        #[arg(allow_hyphen_values = true)]
+        range: String,
+    },
 }

@@ -5,6 +5,7 @@ mod db;
 mod files;
 mod inspect;
 mod sbom;
+mod version;
 
 use std::io::Read;
 
@@ -23,6 +24,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
         Command::Db(args) => db::run(args),
+        Command::Version(command) => version::run(command),
     }
 }
 
