@@ -16,7 +16,8 @@ fn ten_thousand_records_import_and_ten_thousand_lookups_are_fast() {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..10_000 {
-        zip.start_file(format!("PYSEC-2099-{i}.json"), options).unwrap();
+        zip.start_file(format!("PYSEC-2099-{i}.json"), options)
+            .unwrap();
         write!(
             zip,
             r#"{{"id":"PYSEC-2099-{i}","modified":"2099-01-01T00:00:00Z","aliases":["CVE-2099-{i}"],
@@ -40,7 +41,11 @@ fn ten_thousand_records_import_and_ten_thousand_lookups_are_fast() {
     let mut hits = 0;
     for i in 0..10_000 {
         // Half the names exist (two advisories each), half do not.
-        let name = if i % 2 == 0 { format!("pkg-{}", i / 2) } else { format!("absent-{i}") };
+        let name = if i % 2 == 0 {
+            format!("pkg-{}", i / 2)
+        } else {
+            format!("absent-{i}")
+        };
         hits += db.affected("PyPI", &name).unwrap().len();
     }
     let lookup_time = started.elapsed();
@@ -48,5 +53,8 @@ fn ten_thousand_records_import_and_ten_thousand_lookups_are_fast() {
     eprintln!("10k-record import {import_time:?}; 10k lookups {lookup_time:?}");
     // Generous for unoptimised test builds on a loaded CI machine; release figures are in
     // docs/benchmarks.md.
-    assert!(lookup_time.as_millis() < 2_000, "10k lookups took {lookup_time:?}");
+    assert!(
+        lookup_time.as_millis() < 2_000,
+        "10k lookups took {lookup_time:?}"
+    );
 }
