@@ -78,6 +78,9 @@ fn options(server: &FakeServer, paths: &[&str]) -> UpdateOptions {
     }
 }
 
+/// Whether an error is the expected one.
+type Expect = fn(&DbError) -> bool;
+
 const GOOD: &[&str] = &["/Debian/all.zip", "/kev.json", "/epss.csv.gz"];
 
 fn good_db(dir: &Path) -> PathBuf {
@@ -135,7 +138,7 @@ fn failures_leave_the_previous_db_working() {
     files.insert("/bomb.zip", FakeReply::new(200).body(zip_bomb()));
     let server = serve(files);
 
-    let cases: &[(&str, fn(&DbError) -> bool)] = &[
+    let cases: &[(&str, Expect)] = &[
         (
             "/500",
             |e| matches!(e, DbError::Download { reason, .. } if reason.contains("500")),

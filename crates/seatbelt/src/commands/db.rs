@@ -2,7 +2,7 @@
 //! `seatbelt-vulndb`; this file turns arguments into calls and results into tables.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 
 use miette::{Context, IntoDiagnostic};
@@ -211,7 +211,7 @@ fn client(registry: &RegistryArgs) -> miette::Result<Client> {
     Client::new(options).into_diagnostic()
 }
 
-fn run_push(args: &DbPushArgs, path: &PathBuf) -> miette::Result<Outcome> {
+fn run_push(args: &DbPushArgs, path: &Path) -> miette::Result<Outcome> {
     let reference: Reference = args.reference.parse().into_diagnostic()?;
     let digest = oci::push(path, &reference, &client(&args.registry)?)
         .into_diagnostic()
@@ -220,7 +220,7 @@ fn run_push(args: &DbPushArgs, path: &PathBuf) -> miette::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn run_pull(args: &DbPullArgs, path: &PathBuf) -> miette::Result<Outcome> {
+fn run_pull(args: &DbPullArgs, path: &Path) -> miette::Result<Outcome> {
     let reference: Reference = args.reference.parse().into_diagnostic()?;
     tracing::warn!(
         "the pulled DB is checked by digest only; signature verification is not implemented yet"
