@@ -10,11 +10,14 @@ pub mod deadline;
 mod error;
 pub mod filter;
 pub mod ignore;
+pub mod matcher;
 pub mod render;
 mod report;
+pub mod source;
 pub mod vex;
 
 pub use error::ScanError;
+pub use matcher::{scan, ScanOptions};
 pub use report::{
     DeadlineClass, Epss, Finding, FindingPackage, Kev, MatchKey, Remediation, Report,
     SeverityOrigin, Suppression, SuppressionKind,

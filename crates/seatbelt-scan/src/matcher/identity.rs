@@ -76,7 +76,10 @@ pub fn identities(advisory: &Advisory) -> Vec<Identity> {
             }]
         }
         1 => {
-            let primary = cves.iter().next().map_or_else(String::new, |c| (*c).to_string());
+            let primary = cves
+                .iter()
+                .next()
+                .map_or_else(String::new, |c| (*c).to_string());
             vec![Identity {
                 aliases: aliases_without(&primary, false),
                 primary,
@@ -114,11 +117,18 @@ mod tests {
     #[test]
     fn cve_first() {
         // PYSEC-2018-28 (requests), as osv.dev lists it.
-        let pysec = advisory("PYSEC-2018-28", &["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"], &[]);
+        let pysec = advisory(
+            "PYSEC-2018-28",
+            &["CVE-2018-18074", "GHSA-x84v-xcm2-53pg"],
+            &[],
+        );
         let ids = identities(&pysec);
         assert_eq!(ids.len(), 1);
         assert_eq!(ids[0].primary, "CVE-2018-18074");
-        assert_eq!(ids[0].aliases.iter().collect::<Vec<_>>(), ["GHSA-x84v-xcm2-53pg", "PYSEC-2018-28"]);
+        assert_eq!(
+            ids[0].aliases.iter().collect::<Vec<_>>(),
+            ["GHSA-x84v-xcm2-53pg", "PYSEC-2018-28"]
+        );
         let cve = advisory("CVE-2024-0727", &[], &["DSA-5640-1"]);
         assert_eq!(primaries(&cve), ["CVE-2024-0727"]);
     }
@@ -129,7 +139,9 @@ mod tests {
         let dsa = advisory("DSA-5532-1", &[], &["CVE-2023-5363", "CVE-2023-5678"]);
         let ids = identities(&dsa);
         assert_eq!(primaries(&dsa), ["CVE-2023-5363", "CVE-2023-5678"]);
-        assert!(ids.iter().all(|i| i.shared && i.aliases.iter().collect::<Vec<_>>() == ["DSA-5532-1"]));
+        assert!(ids
+            .iter()
+            .all(|i| i.shared && i.aliases.iter().collect::<Vec<_>>() == ["DSA-5532-1"]));
     }
 
     #[test]

@@ -111,12 +111,18 @@ impl<'a> Matcher<'a> {
     }
 
     /// Whether `record` affects `key.version`, and the fix that ends its range.
-    fn evaluate(&mut self, scheme: Scheme, key: &MatchKey, record: &Affected) -> Option<Option<String>> {
+    fn evaluate(
+        &mut self,
+        scheme: Scheme,
+        key: &MatchKey,
+        record: &Affected,
+    ) -> Option<Option<String>> {
         if record.state == FixState::NotAffected {
             return None;
         }
         // A tracker saying "unfixed" with no ranges means every version of the release.
-        if record.state != FixState::Fixed && record.ranges.is_empty() && record.versions.is_empty() {
+        if record.state != FixState::Fixed && record.ranges.is_empty() && record.versions.is_empty()
+        {
             return Some(None);
         }
         match osv_affected(scheme, &key.version, &record.ranges, &record.versions) {
@@ -124,7 +130,10 @@ impl<'a> Matcher<'a> {
             Ok(_) => None,
             Err(err) => {
                 self.invalid_data.add(|| {
-                    format!("{} {} {}: {err}", record.advisory_id, key.ecosystem, key.name)
+                    format!(
+                        "{} {} {}: {err}",
+                        record.advisory_id, key.ecosystem, key.name
+                    )
                 });
                 None
             }
@@ -185,7 +194,8 @@ impl<'a> Matcher<'a> {
                 vuln.states.insert(record.state);
                 vuln.sources.insert(record.source.clone());
                 if let Some(rating) = &record.vendor_severity {
-                    vuln.vendor_ratings.push((rating.clone(), record.source.clone()));
+                    vuln.vendor_ratings
+                        .push((rating.clone(), record.source.clone()));
                 }
                 if vuln.hit_summary.is_none() {
                     vuln.hit_summary = advisory_ref.summary.clone();
@@ -209,7 +219,19 @@ impl<'a> Matcher<'a> {
         Ok(out)
     }
 
-    fn resolve(&mut self, vuln: Vuln) -> Result<Resolved, ScanError> {
+    fn resolve(&mut self, mut vuln: Vuln) -> Result<Resolved, ScanError> {
+        // The primary id's own record may name more ids of the same vulnerability (a CVE
+        // record listing its GHSA): merge them, but never another CVE.
+        if let Some(own) = self.advisory(&vuln.primary)? {
+            if own.withdrawn.is_none() {
+                vuln.aliases.extend(
+                    own.aliases
+                        .iter()
+                        .filter(|id| !identity::is_cve(id) && **id != vuln.primary)
+                        .cloned(),
+                );
+            }
+        }
         let ids: Vec<String> = std::iter::once(vuln.primary.clone())
             .chain(vuln.aliases.iter().cloned())
             .collect();
@@ -301,7 +323,11 @@ fn fix_state(vuln: &Vuln) -> FixState {
 ///
 /// Findings come out in SBOM order, unsuppressed and unfiltered: the caller applies VEX, the
 /// ignore file, the filters and the sort (see [`crate::filter`]).
-pub fn scan(sbom: &Sbom, source: &dyn AdvisorySource, options: &ScanOptions) -> Result<Report, ScanError> {
+pub fn scan(
+    sbom: &Sbom,
+    source: &dyn AdvisorySource,
+    options: &ScanOptions,
+) -> Result<Report, ScanError> {
     let mut matcher = Matcher {
         source,
         advisories: HashMap::new(),
@@ -333,7 +359,10 @@ pub fn scan(sbom: &Sbom, source: &dyn AdvisorySource, options: &ScanOptions) -> 
             None => {
                 let resolved = if scheme.parse(&key.version).is_err() {
                     matcher.invalid_installed.add(|| {
-                        format!("{} {} {:?} ({scheme})", key.ecosystem, key.name, key.version)
+                        format!(
+                            "{} {} {:?} ({scheme})",
+                            key.ecosystem, key.name, key.version
+                        )
                     });
                     Rc::new(Vec::new())
                 } else {
@@ -393,17 +422,40 @@ fn warnings(m: &Matcher<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let tally = |out: &mut Vec<String>, t: &Tally, what: &str| {
         if t.count > 0 {
-            out.push(format!("{} {what} (e.g. {})", t.count, t.examples.join("; ")));
+            out.push(format!(
+                "{} {what} (e.g. {})",
+                t.count,
+                t.examples.join("; ")
+            ));
         }
     };
-    tally(&mut out, &m.invalid_installed, "installed version(s) could not be parsed; those packages were not matched");
-    tally(&mut out, &m.invalid_data, "advisory record(s) had an invalid version and were skipped");
-    tally(&mut out, &m.invalid_cvss, "CVSS vector(s) could not be scored");
+    tally(
+        &mut out,
+        &m.invalid_installed,
+        "installed version(s) could not be parsed; those packages were not matched",
+    );
+    tally(
+        &mut out,
+        &m.invalid_data,
+        "advisory record(s) had an invalid version and were skipped",
+    );
+    tally(
+        &mut out,
+        &m.invalid_cvss,
+        "CVSS vector(s) could not be scored",
+    );
     for (what, n) in &m.no_release {
-        out.push(format!("{n} OS package(s) not matched: the image's release is not a known {what} release"));
+        out.push(format!(
+            "{n} OS package(s) not matched: the image's release is not a known {what} release"
+        ));
     }
     for (eco, n) in &m.no_scheme {
-        out.push(format!("{n} {eco} package(s) not matched: no version scheme for that ecosystem"));
+        out.push(format!(
+            "{n} {eco} package(s) not matched: no version scheme for that ecosystem"
+        ));
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,7 +22,8 @@ pub enum Skip {
 pub fn match_key(package: &Package, distro: Option<&Distro>) -> Result<MatchKey, Skip> {
     let (ecosystem, name, version) = match package.ecosystem {
         Ecosystem::Deb => {
-            let ecosystem = deb_release(package, distro).ok_or(Skip::NoRelease("Debian or Ubuntu"))?;
+            let ecosystem =
+                deb_release(package, distro).ok_or(Skip::NoRelease("Debian or Ubuntu"))?;
             let (name, version) = source_or_binary(package);
             (ecosystem, name, version)
         }
@@ -32,25 +33,57 @@ pub fn match_key(package: &Package, distro: Option<&Distro>) -> Result<MatchKey,
             (ecosystem, name, version)
         }
         Ecosystem::Rpm => {
-            let ecosystem = rpm_release(distro).ok_or(Skip::NoRelease("AlmaLinux or Rocky Linux"))?;
+            let ecosystem =
+                rpm_release(distro).ok_or(Skip::NoRelease("AlmaLinux or Rocky Linux"))?;
             (ecosystem, package.name.clone(), package.version.clone())
         }
-        Ecosystem::Pypi => ("PyPI".to_string(), pep503(&package.name), package.version.clone()),
-        Ecosystem::Npm => ("npm".to_string(), with_namespace(package, "/"), package.version.clone()),
-        Ecosystem::Cargo => ("crates.io".to_string(), package.name.clone(), package.version.clone()),
+        Ecosystem::Pypi => (
+            "PyPI".to_string(),
+            pep503(&package.name),
+            package.version.clone(),
+        ),
+        Ecosystem::Npm => (
+            "npm".to_string(),
+            with_namespace(package, "/"),
+            package.version.clone(),
+        ),
+        Ecosystem::Cargo => (
+            "crates.io".to_string(),
+            package.name.clone(),
+            package.version.clone(),
+        ),
         Ecosystem::Go => {
             // The Go vulnerability database writes versions without the `v` prefix; stdlib's
             // version is the toolchain's (`1.21.5`, from `go1.21.5`), recorded by the cataloger.
             if package.version.starts_with("devel") || package.version.is_empty() {
                 return Err(Skip::Unversioned);
             }
-            let version = package.version.strip_prefix('v').unwrap_or(&package.version);
+            let version = package
+                .version
+                .strip_prefix('v')
+                .unwrap_or(&package.version);
             ("Go".to_string(), package.name.clone(), version.to_string())
         }
-        Ecosystem::Maven => ("Maven".to_string(), with_namespace(package, ":"), package.version.clone()),
-        Ecosystem::Gem => ("RubyGems".to_string(), package.name.clone(), package.version.clone()),
-        Ecosystem::Composer => ("Packagist".to_string(), with_namespace(package, "/"), package.version.clone()),
-        Ecosystem::Nuget => ("NuGet".to_string(), package.name.clone(), package.version.clone()),
+        Ecosystem::Maven => (
+            "Maven".to_string(),
+            with_namespace(package, ":"),
+            package.version.clone(),
+        ),
+        Ecosystem::Gem => (
+            "RubyGems".to_string(),
+            package.name.clone(),
+            package.version.clone(),
+        ),
+        Ecosystem::Composer => (
+            "Packagist".to_string(),
+            with_namespace(package, "/"),
+            package.version.clone(),
+        ),
+        Ecosystem::Nuget => (
+            "NuGet".to_string(),
+            package.name.clone(),
+            package.version.clone(),
+        ),
     };
     Ok(MatchKey {
         ecosystem,
@@ -117,7 +150,9 @@ fn deb_release(package: &Package, distro: Option<&Distro>) -> Option<String> {
     if let Some(v) = qualifier.strip_prefix("debian-") {
         return Some(format!("Debian:{}", major(v)));
     }
-    qualifier.strip_prefix("ubuntu-").map(|v| format!("Ubuntu:{v}"))
+    qualifier
+        .strip_prefix("ubuntu-")
+        .map(|v| format!("Ubuntu:{v}"))
 }
 
 /// `Alpine:v3.19` (major.minor), or `Wolfi` (rolling).
@@ -190,7 +225,17 @@ mod tests {
     #[test]
     fn os_packages_use_source_name_and_version() {
         // libssl3 from source openssl; a binNMU gives the binary a `+b1` the source lacks.
-        let mut libssl = package(Ecosystem::Deb, Purl::new("deb", Some("debian"), "libssl3", Some("3.0.11-1~deb12u2+b1")), "libssl3", "3.0.11-1~deb12u2+b1");
+        let mut libssl = package(
+            Ecosystem::Deb,
+            Purl::new(
+                "deb",
+                Some("debian"),
+                "libssl3",
+                Some("3.0.11-1~deb12u2+b1"),
+            ),
+            "libssl3",
+            "3.0.11-1~deb12u2+b1",
+        );
         libssl.source = Some(SourcePackage {
             name: "openssl".into(),
             version: "3.0.11-1~deb12u2".into(),
@@ -208,9 +253,20 @@ mod tests {
             purl: libssl.purl.clone().with_qualifier("distro", "debian-12.4"),
             ..libssl.clone()
         };
-        assert_eq!(match_key(&tagged, None).map(|k| k.ecosystem), Ok("Debian:12".to_string()));
-        assert_eq!(match_key(&libssl, None), Err(Skip::NoRelease("Debian or Ubuntu")));
-        let mut busybox = package(Ecosystem::Apk, Purl::new("apk", Some("alpine"), "ssl_client", Some("1.36.1-r15")), "ssl_client", "1.36.1-r15");
+        assert_eq!(
+            match_key(&tagged, None).map(|k| k.ecosystem),
+            Ok("Debian:12".to_string())
+        );
+        assert_eq!(
+            match_key(&libssl, None),
+            Err(Skip::NoRelease("Debian or Ubuntu"))
+        );
+        let mut busybox = package(
+            Ecosystem::Apk,
+            Purl::new("apk", Some("alpine"), "ssl_client", Some("1.36.1-r15")),
+            "ssl_client",
+            "1.36.1-r15",
+        );
         busybox.source = Some(SourcePackage {
             name: "busybox".into(),
             version: String::new(),
@@ -223,20 +279,76 @@ mod tests {
 
     #[test]
     fn language_packages_use_ecosystem_names() {
-        let py = package(Ecosystem::Pypi, Purl::new("pypi", None, "PyYAML", Some("5.3")), "PyYAML", "5.3");
+        let py = package(
+            Ecosystem::Pypi,
+            Purl::new("pypi", None, "PyYAML", Some("5.3")),
+            "PyYAML",
+            "5.3",
+        );
         assert_eq!(match_key(&py, None), Ok(key("PyPI", "pyyaml", "5.3")));
         assert_eq!(pep503("zope.interface__x"), "zope-interface-x");
-        let maven = package(Ecosystem::Maven, Purl::new("maven", Some("org.apache.logging.log4j"), "log4j-core", Some("2.14.1")), "log4j-core", "2.14.1");
-        assert_eq!(match_key(&maven, None), Ok(key("Maven", "org.apache.logging.log4j:log4j-core", "2.14.1")));
-        let npm = package(Ecosystem::Npm, Purl::new("npm", Some("@babel"), "core", Some("7.0.0")), "@babel/core", "7.0.0");
-        assert_eq!(match_key(&npm, None), Ok(key("npm", "@babel/core", "7.0.0")));
-        let composer = package(Ecosystem::Composer, Purl::new("composer", Some("symfony"), "http-kernel", Some("v5.4.0")), "symfony/http-kernel", "v5.4.0");
-        assert_eq!(match_key(&composer, None), Ok(key("Packagist", "symfony/http-kernel", "v5.4.0")));
-        let go = package(Ecosystem::Go, Purl::new("golang", Some("golang.org/x"), "net", Some("v0.7.0")), "golang.org/x/net", "v0.7.0");
-        assert_eq!(match_key(&go, None), Ok(key("Go", "golang.org/x/net", "0.7.0")));
-        let stdlib = package(Ecosystem::Go, Purl::new("golang", None, "stdlib", Some("1.21.5")), "stdlib", "1.21.5");
+        let maven = package(
+            Ecosystem::Maven,
+            Purl::new(
+                "maven",
+                Some("org.apache.logging.log4j"),
+                "log4j-core",
+                Some("2.14.1"),
+            ),
+            "log4j-core",
+            "2.14.1",
+        );
+        assert_eq!(
+            match_key(&maven, None),
+            Ok(key(
+                "Maven",
+                "org.apache.logging.log4j:log4j-core",
+                "2.14.1"
+            ))
+        );
+        let npm = package(
+            Ecosystem::Npm,
+            Purl::new("npm", Some("@babel"), "core", Some("7.0.0")),
+            "@babel/core",
+            "7.0.0",
+        );
+        assert_eq!(
+            match_key(&npm, None),
+            Ok(key("npm", "@babel/core", "7.0.0"))
+        );
+        let composer = package(
+            Ecosystem::Composer,
+            Purl::new("composer", Some("symfony"), "http-kernel", Some("v5.4.0")),
+            "symfony/http-kernel",
+            "v5.4.0",
+        );
+        assert_eq!(
+            match_key(&composer, None),
+            Ok(key("Packagist", "symfony/http-kernel", "v5.4.0"))
+        );
+        let go = package(
+            Ecosystem::Go,
+            Purl::new("golang", Some("golang.org/x"), "net", Some("v0.7.0")),
+            "golang.org/x/net",
+            "v0.7.0",
+        );
+        assert_eq!(
+            match_key(&go, None),
+            Ok(key("Go", "golang.org/x/net", "0.7.0"))
+        );
+        let stdlib = package(
+            Ecosystem::Go,
+            Purl::new("golang", None, "stdlib", Some("1.21.5")),
+            "stdlib",
+            "1.21.5",
+        );
         assert_eq!(match_key(&stdlib, None), Ok(key("Go", "stdlib", "1.21.5")));
-        let devel = package(Ecosystem::Go, Purl::new("golang", None, "stdlib", None), "stdlib", "devel go1.23-abc");
+        let devel = package(
+            Ecosystem::Go,
+            Purl::new("golang", None, "stdlib", None),
+            "stdlib",
+            "devel go1.23-abc",
+        );
         assert_eq!(match_key(&devel, None), Err(Skip::Unversioned));
     }
 }

@@ -4,6 +4,7 @@ mod copy;
 mod files;
 mod inspect;
 mod sbom;
+mod scan;
 
 use std::io::Read;
 
@@ -21,6 +22,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Scan(args) => scan::run(args, cli.quiet),
     }
 }
 
