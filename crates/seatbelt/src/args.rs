@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
     Sbom(SbomArgs),
+    /// Find known vulnerabilities in an image or SBOM, with fix deadlines, KEV and EPSS; VEX-aware.
+    Scan(ScanArgs),
     /// Build, update, share and inspect the vulnerability DB (`import` offline, `update` online).
     Db(DbArgs),
     /// Compare versions and check ranges by an ecosystem's own rules ("why is this flagged?").
@@ -89,6 +91,100 @@ pub(crate) struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
     pub(crate) format: InspectFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// For people: findings grouped by remediation deadline.
+    Table,
+    /// The full report model.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// CycloneDX 1.6 vulnerability report with VEX analysis.
+    CyclonedxJson,
+    /// Markdown (pull-request comments, job summaries).
+    Markdown,
+}
+
+/// `--sort-by` keys of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanSortBy {
+    /// Most severe first.
+    Severity,
+    /// Known exploited first, earliest CISA due date first.
+    Kev,
+    /// Highest exploit probability first.
+    Epss,
+    /// By package name.
+    Package,
+}
+
+/// `seatbelt scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The image, or an SBOM file (`sbom:FILE` or a path to a JSON SBOM).
+    pub(crate) image: String,
+
+    /// The vulnerability DB (default: $XDG_CACHE_HOME/seatbelt/db).
+    #[arg(long, value_name = "PATH", env = "SEATBELT_DB")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// Never touch the network for the DB: use it as it is.
+    #[arg(long)]
+    pub(crate) offline: bool,
+
+    /// Do not update the DB even when it is older than --db-max-age.
+    #[arg(long)]
+    pub(crate) skip_db_update: bool,
+
+    /// Update the DB first when it is older than this many hours.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub(crate) db_max_age: u64,
+
+    /// Report only these severities (comma-separated: critical,high,medium,low,negligible,unknown).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) severity: Vec<seatbelt_types::Severity>,
+
+    /// Leave out vulnerabilities with no fixed version.
+    #[arg(long)]
+    pub(crate) ignore_unfixed: bool,
+
+    /// Exit 1 when an unsuppressed finding is at least this severe.
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Report only known-exploited vulnerabilities (CISA KEV).
+    #[arg(long)]
+    pub(crate) only_kev: bool,
+
+    /// VEX documents (OpenVEX or CycloneDX VEX): `not_affected` and `fixed` statements suppress.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) vex: Vec<PathBuf>,
+
+    /// Ignore file (default: .seatbeltignore.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignore_file: Option<PathBuf>,
+
+    /// Config file with `scan: deadlines:` (default: seatbelt.yaml or .seatbelt.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Order of findings.
+    #[arg(long, value_enum, default_value_t = ScanSortBy::Severity)]
+    pub(crate) sort_by: ScanSortBy,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

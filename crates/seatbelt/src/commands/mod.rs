@@ -6,6 +6,7 @@ mod files;
 mod inspect;
 mod sbom;
 mod version;
+mod scan;
 
 use std::io::Read;
 
@@ -25,6 +26,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Sbom(args) => sbom::run(args, cli.quiet),
         Command::Db(args) => db::run(args),
         Command::Version(command) => version::run(command),
+        Command::Scan(args) => scan::run(args, cli.quiet),
     }
 }
 
