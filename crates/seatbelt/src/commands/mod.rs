@@ -1,5 +1,6 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
+mod audit;
 mod copy;
 mod files;
 mod inspect;
@@ -21,6 +22,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Audit(args) => audit::run(args),
     }
 }
 
