@@ -40,6 +40,8 @@ pub(crate) enum Command {
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
     Sbom(SbomArgs),
+    /// Audit a built image: root user, setuid files, shells, credentials and secrets in every layer.
+    Audit(AuditArgs),
     /// Find known vulnerabilities in an image or SBOM, with fix deadlines, KEV and EPSS; VEX-aware.
     Scan(ScanArgs),
     /// Build, update, share and inspect the vulnerability DB (`import` offline, `update` online).
@@ -91,6 +93,60 @@ pub(crate) struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
     pub(crate) format: InspectFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Which audit scanners run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditScanner {
+    /// Image config: user, healthcheck, secrets in Env/Labels/history, tag, age.
+    Config,
+    /// Files: setuid/setgid, world-writable, shells, package managers, credential files.
+    Files,
+    /// Secret rules over the content of every version of every file.
+    Secret,
+}
+
+/// `seatbelt audit`.
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// The image to audit (any reference form, `dir:PATH` root filesystems included).
+    pub(crate) image: String,
+
+    /// Output format: table, json, sarif, checkstyle or gitlab.
+    #[arg(long, default_value = "table", value_name = "FORMAT")]
+    pub(crate) format: seatbelt_findings::Format,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at least this severe (critical, high, medium, low, negligible).
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Config file (default: .seatbelt.yaml, or .hadolint.yaml, in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Rule ids (or aliases) to leave out; repeat or separate with commas.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+
+    /// Scanners to run.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "config,files,secret"
+    )]
+    pub(crate) scanners: Vec<AuditScanner>,
+
+    /// Report images created longer ago than this many days (default 365, or the config's).
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) max_image_age_days: Option<u64>,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

@@ -1,5 +1,6 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
+mod audit;
 mod copy;
 mod db;
 mod files;
@@ -27,6 +28,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Db(args) => db::run(args),
         Command::Version(command) => version::run(command),
         Command::Scan(args) => scan::run(args, cli.quiet),
+        Command::Audit(args) => audit::run(args),
     }
 }
 
