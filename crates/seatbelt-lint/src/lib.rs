@@ -1,0 +1,12 @@
+//! `seatbelt lint`: a Dockerfile parser for today's BuildKit syntax, a POSIX-sh splitter for
+//! `RUN`, and the lint rules (one file each under `rules/`, registered in [`rules::RULES`]).
+#![deny(missing_docs)]
+
+pub mod ast;
+pub mod expand;
+pub mod parse;
+mod print;
+pub mod shell;
+
+pub use parse::{parse, ParseError};
+pub use print::print;
