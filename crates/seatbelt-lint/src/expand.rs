@@ -71,13 +71,12 @@ pub fn has_variable(word: &str) -> bool {
             '\\' => {
                 chars.next();
             }
-            '$' if !single => {
-                if chars
+            '$' if !single
+                && chars
                     .peek()
-                    .is_some_and(|n| *n == '{' || *n == '_' || n.is_ascii_alphanumeric())
-                {
-                    return true;
-                }
+                    .is_some_and(|n| *n == '{' || *n == '_' || n.is_ascii_alphanumeric()) =>
+            {
+                return true;
             }
             _ => {}
         }

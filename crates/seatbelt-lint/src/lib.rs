@@ -10,3 +10,11 @@ pub mod shell;
 
 pub use parse::{parse, ParseError};
 pub use print::print;
+pub mod image;
+mod lint;
+pub mod model;
+pub mod rule;
+pub mod rules;
+
+pub use lint::{check, find_rule, lint, rule_infos};
+pub use model::LintOptions;

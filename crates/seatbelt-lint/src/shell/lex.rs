@@ -236,8 +236,8 @@ impl Lexer<'_> {
             ('(', ')')
         } else if rest.starts_with("${") {
             ('{', '}')
-        } else if rest.starts_with('`') {
-            let Some(end) = rest[1..].find('`') else {
+        } else if let Some(inner) = rest.strip_prefix('`') {
+            let Some(end) = inner.find('`') else {
                 return false;
             };
             text.push_str(&rest[..end + 2]);

@@ -11,7 +11,7 @@
 mod lex;
 mod tool;
 
-pub use tool::Tool;
+pub use tool::{Invocation, Tool};
 
 use lex::Token;
 
@@ -332,9 +332,7 @@ fn nested_script(command: &SimpleCommand) -> Option<(String, usize)> {
     }
     let mut args = command.args().iter();
     while let Some(arg) = args.next() {
-        let Some(flags) = arg.text.strip_prefix('-') else {
-            return None;
-        };
+        let flags = arg.text.strip_prefix('-')?;
         if !flags.starts_with('-') && flags.contains('c') {
             return args.next().map(|w| (w.text.clone(), w.offset));
         }
