@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod ast;
+pub mod docs;
 pub mod expand;
 pub mod parse;
 mod print;

@@ -3,6 +3,8 @@
 mod copy;
 mod files;
 mod inspect;
+mod lint;
+mod rule;
 mod sbom;
 
 use std::io::Read;
@@ -21,6 +23,8 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Lint(args) => lint::run(args),
+        Command::Rule(args) => rule::run(args),
     }
 }
 
