@@ -13,13 +13,22 @@ fn corpus() -> Vec<(String, String)> {
     files.sort();
     files
         .into_iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn corpus_has_over_a_hundred_files() {
-    assert!(corpus().len() >= 100, "only {} corpus files", corpus().len());
+    assert!(
+        corpus().len() >= 100,
+        "only {} corpus files",
+        corpus().len()
+    );
 }
 
 #[test]
@@ -28,9 +37,18 @@ fn every_corpus_file_parses_and_round_trips() {
         let first = seatbelt_lint::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(first.instructions().count() > 0, "{name}: no instructions");
         let printed = seatbelt_lint::print(&first);
-        let second = seatbelt_lint::parse(&printed).unwrap_or_else(|e| panic!("{name} printed: {e}\n{printed}"));
-        assert_eq!(first.without_positions(), second.without_positions(), "{name} does not round-trip:\n{printed}");
-        assert_eq!(seatbelt_lint::print(&second), printed, "{name}: printing is not stable");
+        let second = seatbelt_lint::parse(&printed)
+            .unwrap_or_else(|e| panic!("{name} printed: {e}\n{printed}"));
+        assert_eq!(
+            first.without_positions(),
+            second.without_positions(),
+            "{name} does not round-trip:\n{printed}"
+        );
+        assert_eq!(
+            seatbelt_lint::print(&second),
+            printed,
+            "{name}: printing is not stable"
+        );
     }
 }
 
@@ -39,8 +57,12 @@ fn every_corpus_file_lints() {
     let options = seatbelt_lint::LintOptions::default();
     let mut total = 0;
     for (name, text) in corpus() {
-        let findings = seatbelt_lint::lint(&text, &name, &options, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let findings = seatbelt_lint::lint(&text, &name, &options, true)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         total += findings.len();
     }
-    assert!(total > 100, "the corpus should exercise the rules; only {total} findings");
+    assert!(
+        total > 100,
+        "the corpus should exercise the rules; only {total} findings"
+    );
 }

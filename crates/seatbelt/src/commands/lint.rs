@@ -68,7 +68,12 @@ fn read(path: &Path) -> miette::Result<(String, String)> {
     } else {
         let file = std::fs::File::open(path)
             .into_diagnostic()
-            .wrap_err_with(|| format!("cannot open {}; pass the Dockerfile's path (default ./Dockerfile)", path.display()))?;
+            .wrap_err_with(|| {
+                format!(
+                    "cannot open {}; pass the Dockerfile's path (default ./Dockerfile)",
+                    path.display()
+                )
+            })?;
         file.take(limit)
             .read_to_end(&mut bytes)
             .into_diagnostic()
@@ -76,10 +81,16 @@ fn read(path: &Path) -> miette::Result<(String, String)> {
         path.display().to_string()
     };
     if bytes.len() > MAX_DOCKERFILE_BYTES {
-        miette::bail!("{name} is larger than {MAX_DOCKERFILE_BYTES} bytes; is it really a Dockerfile?");
+        miette::bail!(
+            "{name} is larger than {MAX_DOCKERFILE_BYTES} bytes; is it really a Dockerfile?"
+        );
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| miette::miette!("{name} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        miette::miette!(
+            "{name} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok((name, text))
 }
 
@@ -92,9 +103,12 @@ fn write(report: &Report, format: Format, output: Option<&Path>) -> miette::Resu
         }
         None => {
             let stdout = std::io::stdout();
-            let color = format == Format::Table && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = format == Format::Table
+                && stdout.is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
             let mut lock = stdout.lock();
-            render_with(report, format, RenderOptions { color }, &mut lock).map_err(|e| stdout_error(&e))?;
+            render_with(report, format, RenderOptions { color }, &mut lock)
+                .map_err(|e| stdout_error(&e))?;
             lock.flush().map_err(|e| stdout_error(&e))
         }
     }
@@ -102,7 +116,10 @@ fn write(report: &Report, format: Format, output: Option<&Path>) -> miette::Resu
 
 fn write_file(path: &Path, bytes: &[u8]) -> miette::Result<()> {
     // Write beside the target and rename, so a reader never sees half a report.
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = path.with_file_name(format!(".{name}.seatbelt-tmp"));
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))

@@ -44,7 +44,9 @@ fn generate(dir: &std::path::Path, check: bool) -> miette::Result<Outcome> {
     if check {
         let stale: Vec<String> = pages
             .iter()
-            .filter(|(name, text)| std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()))
+            .filter(|(name, text)| {
+                std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str())
+            })
             .map(|(name, _)| name.clone())
             .collect();
         if stale.is_empty() {
