@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 pyvenv="${SEATBELT_PYVENV:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/pyvenv}"
 hadolint="${HADOLINT:-$pyvenv/bin/hadolint}"
 target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 cargo build -q --locked --release -p seatbelt
 seatbelt="$target/release/seatbelt"
 work="$(mktemp -d)"
@@ -25,7 +26,7 @@ best() { # best of 3 wall-clock runs of "$@", in seconds
   echo "$best"
 }
 cd "$work"
-sb=$(best "$OLDPWD/$seatbelt" lint --format json ./*.Dockerfile)
+sb=$(best "$seatbelt" lint --format json ./*.Dockerfile)
 echo "seatbelt lint: 1000 Dockerfiles in ${sb}s"
 if [ -x "$hadolint" ]; then
   hl=$(best "$hadolint" --no-fail -f json ./*.Dockerfile)

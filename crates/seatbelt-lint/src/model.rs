@@ -59,10 +59,13 @@ impl Located<'_> {
         self.instruction.span.start
     }
 
-    /// `--mount=type=cache` targets of a `RUN`.
+    /// `--mount=type=cache` targets of a `RUN` (or of an `ONBUILD RUN`).
     pub fn cache_mounts(&self) -> Vec<String> {
-        self.instruction
-            .mounts()
+        let run = match &self.instruction.args {
+            Args::Onbuild(inner) => inner,
+            _ => self.instruction,
+        };
+        run.mounts()
             .into_iter()
             .filter(|m: &Mount| m.kind == "cache")
             .filter_map(|m| m.target)
@@ -146,6 +149,11 @@ impl<'a> Model<'a> {
             }
             let script = match (&instruction.keyword, &instruction.args) {
                 (Keyword::Run, Args::Command(command)) => Some(run_script(instruction, command)),
+                // ONBUILD RUN runs in every child image: its script is checked like any RUN.
+                (Keyword::Onbuild, Args::Onbuild(inner)) => match (&inner.keyword, &inner.args) {
+                    (Keyword::Run, Args::Command(command)) => Some(run_script(inner, command)),
+                    _ => None,
+                },
                 _ => None,
             };
             instructions.push(Located {

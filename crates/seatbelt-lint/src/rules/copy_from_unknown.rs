@@ -61,12 +61,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .is_some_and(|a| a.eq_ignore_ascii_case(from))
                     || from == i.to_string()
             });
-        let later = model.stages.iter().any(|s| {
+        let later = model.stages.iter().skip(current + 1).any(|s| {
             s.alias
                 .as_deref()
                 .is_some_and(|a| a.eq_ignore_ascii_case(from))
         });
         let is_index = from.chars().all(|c| c.is_ascii_digit());
+        let own = model
+            .stages
+            .get(current)
+            .and_then(|s| s.alias.as_deref())
+            .is_some_and(|a| a.eq_ignore_ascii_case(from));
+        if own {
+            // Copying from its own stage is SB1023's finding.
+            continue;
+        }
         if !earlier && (later || is_index) {
             sink.report(
                 located,

@@ -1,10 +1,11 @@
 use crate::ast::Keyword;
-use crate::model::Model;
+use crate::model::{Base, Model};
 use crate::rule::Sink;
 
 crate::rule! {
     /// ## What it does
-    /// Reports a Dockerfile without any `HEALTHCHECK` instruction.
+    /// Reports a final stage without `HEALTHCHECK` (its own or inherited from the stages it
+    /// is built on), on its `FROM` line.
     ///
     /// ## Why it matters
     /// Without a health check the runtime only knows whether the process exists, not whether
@@ -36,12 +37,26 @@ crate::rule! {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    if model.with_keyword(Keyword::Healthcheck).next().is_some() {
+    let Some(last) = model.final_stage() else {
         return;
+    };
+    // The final stage inherits a HEALTHCHECK from the stages it is built on.
+    let mut stage = Some(last);
+    while let Some(index) = stage {
+        if model
+            .in_stage(index)
+            .any(|l| l.keyword() == Keyword::Healthcheck)
+        {
+            return;
+        }
+        stage = match model.stages.get(index).map(|s| &s.base) {
+            Some(Base::Stage(parent)) if *parent < index => Some(*parent),
+            _ => None,
+        };
     }
     if let Some(at) = model
         .stages
-        .first()
+        .get(last)
         .and_then(|s| model.instructions.get(s.from))
     {
         sink.report(at, "HEALTHCHECK instruction missing");

@@ -4,7 +4,7 @@ use crate::rule::Sink;
 
 crate::rule! {
     /// ## What it does
-    /// Reports `CMD` and `ENTRYPOINT` in shell form.
+    /// Reports `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` in shell form.
     ///
     /// ## Why it matters
     /// The shell form runs the program under `/bin/sh -c`: the shell is PID 1 and does not
@@ -35,10 +35,21 @@ crate::rule! {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for located in &model.instructions {
-        if !matches!(located.keyword(), Keyword::Cmd | Keyword::Entrypoint) {
+        if !matches!(
+            located.keyword(),
+            Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck
+        ) {
             continue;
         }
-        if let Args::Command(Command::Shell(text)) = &located.instruction.args {
+        if let Args::Healthcheck(Some(Command::Shell(_))) = &located.instruction.args {
+            sink.report(located, "Use arguments JSON notation for CMD and ENTRYPOINT arguments (HEALTHCHECK CMD too)");
+            continue;
+        }
+        let shell = match &located.instruction.args {
+            Args::Command(Command::Shell(text)) => Some(text),
+            _ => None,
+        };
+        if let Some(text) = shell {
             let words: Vec<&str> = text.split_whitespace().collect();
             // A fix is certain only for plain words without shell syntax.
             let plain = !words.is_empty()

@@ -4,15 +4,15 @@ use crate::ast::Keyword;
 use crate::model::Model;
 use crate::rule::Sink;
 
-/// Reports every `keyword` in a stage except the last one.
+/// Reports every `keyword` in a stage after the first one (as hadolint does).
 fn repeated(model: &Model<'_>, sink: &mut Sink, keyword: Keyword, message: &str) {
     for stage in 0..model.stages.len() {
         let all: Vec<_> = model
             .in_stage(stage)
             .filter(|l| l.keyword() == keyword)
             .collect();
-        if let Some((_, earlier)) = all.split_last() {
-            for at in earlier {
+        if let Some((_, later)) = all.split_first() {
+            for at in later {
                 sink.report(at, message);
             }
         }

@@ -45,7 +45,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let non_posix = ["cmd", "powershell", "pwsh"]
                     .iter()
                     .any(|s| first.to_ascii_lowercase().contains(s));
-                let pipefail = words.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
+                let pipefail = words
+                    .windows(2)
+                    .any(|w| w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail")
                     || words
                         .iter()
                         .any(|w| w.starts_with('-') && w.contains("opipefail"));
@@ -57,6 +59,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         s.commands
                             .iter()
                             .any(|c| c.depth == 0 && c.after == Separator::Pipe)
+                            && !sets_pipefail(s)
                     }) =>
             {
                 sink.report(
@@ -67,4 +70,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             _ => {}
         }
     }
+}
+
+/// `set -o pipefail` (or `set -euo pipefail`) inside the script itself, as heredoc scripts do.
+fn sets_pipefail(script: &crate::shell::Script) -> bool {
+    script.named("set").any(|c| {
+        c.args().windows(2).any(|w| {
+            w[0].text.starts_with('-') && w[0].text.ends_with('o') && w[1].text == "pipefail"
+        })
+    })
 }
