@@ -6,8 +6,8 @@ use std::path::PathBuf;
 fn corpus() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+        .expect("the corpus directory")
+        .map(|e| e.expect("a corpus entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
         .collect();
     files.sort();
@@ -15,8 +15,11 @@ fn corpus() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| {
             (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read_to_string(&p).unwrap(),
+                p.file_name()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read_to_string(&p).expect("a readable corpus file"),
             )
         })
         .collect()
