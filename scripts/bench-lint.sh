@@ -7,8 +7,10 @@ pyvenv="${SEATBELT_PYVENV:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/pyvenv}"
 hadolint="${HADOLINT:-$pyvenv/bin/hadolint}"
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
-cargo build -q --locked --release -p seatbelt
-seatbelt="$target/release/seatbelt"
+# SEATBELT_BENCH_PROFILE=debug measures the dev build (dependencies are optimised there too).
+profile="${SEATBELT_BENCH_PROFILE:-release}"
+if [ "$profile" = release ]; then cargo build -q --locked --release -p seatbelt; else cargo build -q --locked -p seatbelt; fi
+seatbelt="$target/$profile/seatbelt"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 corpus=(crates/seatbelt-lint/tests/corpus/*.Dockerfile)
