@@ -37,7 +37,9 @@ mod healthcheck_missing;
 mod instruction_order;
 mod json_cmd;
 mod maintainer;
-mod multiple;
+mod multiple_cmd;
+mod multiple_entrypoint;
+mod multiple_healthcheck;
 mod no_user;
 mod npm_cache;
 mod npm_pin;
@@ -80,7 +82,7 @@ pub static RULES: &[&Rule] = &[
     &apt_pin::APT_PIN,
     &apt_lists::APT_LISTS,
     &expose_port::EXPOSE_PORT,
-    &multiple::MULTIPLE_HEALTHCHECK,
+    &multiple_healthcheck::MULTIPLE_HEALTHCHECK,
     &pip_pin::PIP_PIN,
     &apt_yes::APT_YES,
     &apt_recommends::APT_RECOMMENDS,
@@ -119,8 +121,8 @@ pub static RULES: &[&Rule] = &[
     &instruction_order::ORDER,
     &maintainer::MAINTAINER,
     &curl_and_wget::CURL_AND_WGET,
-    &multiple::MULTIPLE_CMD,
-    &multiple::MULTIPLE_ENTRYPOINT,
+    &multiple_cmd::MULTIPLE_CMD,
+    &multiple_entrypoint::MULTIPLE_ENTRYPOINT,
     &sh_symlink::SH_SYMLINK,
     &pipefail::PIPEFAIL,
     &base_digest::BASE_DIGEST,

@@ -1,5 +1,6 @@
 //! Helpers several rules share.
 
+use crate::ast::Keyword;
 use crate::model::{Located, Model};
 use crate::rule::Sink;
 use crate::shell::{Invocation, Script, Tool};
@@ -85,4 +86,19 @@ pub(crate) fn rpm_pinned(package: &str) -> bool {
     package
         .match_indices('-')
         .any(|(i, _)| package[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Reports every `keyword` in a stage after the first one (as hadolint does).
+pub(crate) fn repeated(model: &Model<'_>, sink: &mut Sink, keyword: Keyword, message: &str) {
+    for stage in 0..model.stages.len() {
+        let all: Vec<_> = model
+            .in_stage(stage)
+            .filter(|l| l.keyword() == keyword)
+            .collect();
+        if let Some((_, later)) = all.split_first() {
+            for at in later {
+                sink.report(at, message);
+            }
+        }
+    }
 }
