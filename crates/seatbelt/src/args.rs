@@ -40,6 +40,10 @@ pub(crate) enum Command {
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
     Sbom(SbomArgs),
+    /// Lint Dockerfiles: security and best-practice rules (hadolint ids work as aliases).
+    Lint(LintArgs),
+    /// Print a lint rule's documentation, or list every rule.
+    Rule(RuleArgs),
     /// Audit a built image: root user, setuid files, shells, credentials and secrets in every layer.
     Audit(AuditArgs),
     /// Find known vulnerabilities in an image or SBOM, with fix deadlines, KEV and EPSS; VEX-aware.
@@ -96,6 +100,57 @@ pub(crate) struct InspectArgs {
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt lint`.
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Dockerfiles to lint (`-` reads standard input).
+    #[arg(value_name = "DOCKERFILE", default_value = "Dockerfile")]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// Output format: table, json, sarif, checkstyle or gitlab.
+    #[arg(long, default_value = "table")]
+    pub(crate) format: seatbelt_findings::Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at least this severe (default: the config's, else low).
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Config file (default: .seatbelt.yaml, else .hadolint.yaml, in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Only allow base images from this registry (repeatable; adds to the config's).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) trusted_registry: Vec<String>,
+
+    /// Require base images to be pinned by digest.
+    #[arg(long)]
+    pub(crate) require_digest: bool,
+
+    /// Turn a rule off, by id or hadolint alias (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub(crate) ignore: Vec<String>,
+}
+
+/// `seatbelt rule`.
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// The rule id (SB1008) or hadolint alias (DL3008); without it, every rule is listed.
+    pub(crate) id: Option<String>,
+
+    /// Write one markdown page per rule (and an index) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "id")]
+    pub(crate) generate_docs: Option<PathBuf>,
+
+    /// With --generate-docs: write nothing, exit 1 when the pages differ from the code.
+    #[arg(long, requires = "generate_docs")]
+    pub(crate) check: bool,
 }
 
 /// Which audit scanners run.

@@ -5,6 +5,8 @@ mod copy;
 mod db;
 mod files;
 mod inspect;
+mod lint;
+mod rule;
 mod sbom;
 mod version;
 mod scan;
@@ -29,6 +31,8 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Version(command) => version::run(command),
         Command::Scan(args) => scan::run(args, cli.quiet),
         Command::Audit(args) => audit::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rule(args) => rule::run(args),
     }
 }
 
