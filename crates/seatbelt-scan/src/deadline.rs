@@ -56,8 +56,9 @@ impl Due {
 
     fn describe(self) -> String {
         match self {
-            Due::Within(h) if h % (24 * 7) == 0 && h > 0 => format!("{}w", h / (24 * 7)),
-            Due::Within(h) if h % 24 == 0 && h > 0 => format!("{}d", h / 24),
+            // "24h" and "7d" read better than "1d" and "1w".
+            Due::Within(h) if h % (24 * 7) == 0 && h >= 2 * 24 * 7 => format!("{}w", h / (24 * 7)),
+            Due::Within(h) if h % 24 == 0 && h >= 48 => format!("{}d", h / 24),
             Due::Within(h) => format!("{h}h"),
             Due::MaintenanceWindow => "maintenance-window".to_string(),
             Due::None => "none".to_string(),
