@@ -3,7 +3,10 @@
 mod copy;
 mod files;
 mod inspect;
+mod key;
 mod sbom;
+mod sign;
+mod verify;
 
 use std::io::Read;
 
@@ -21,6 +24,9 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Key(command) => key::run(command),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
