@@ -106,10 +106,6 @@ fn verify_seatbelt(work: &Path, key: &str, image: &str, extra: &[&str]) -> (i32,
     (code, report)
 }
 
-fn repo_of(image: &str) -> &str {
-    image.split_once('@').map_or(image, |(r, _)| r)
-}
-
 /// The registry blob/manifest endpoints, for tampering like a hostile registry would.
 fn http_put_manifest(host: &str, repo: &str, tag: &str, bytes: &[u8]) {
     let url = format!("http://{host}/v2/{repo}/manifests/{tag}");
@@ -141,8 +137,21 @@ fn http_get(host: &str, path: &str) -> Vec<u8> {
 fn http_post_blob(host: &str, repo: &str, bytes: &[u8]) -> String {
     let client = reqwest::blocking::Client::new();
     let digest = sha256(bytes);
-    let url = format!("http://{host}/v2/{repo}/blobs/uploads/?digest={digest}");
-    let response = client.post(url).body(bytes.to_vec()).send().unwrap();
+    let url = format!("http://{host}/v2/{repo}/blobs/uploads/");
+    let response = client.post(url).send().unwrap();
+    assert!(response.status().is_success(), "{:?}", response.status());
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let location = if location.starts_with("http") {
+        location
+    } else {
+        format!("http://{host}{location}")
+    };
+    let separator = if location.contains('?') { '&' } else { '?' };
+    let response = client
+        .put(format!("{location}{separator}digest={digest}"))
+        .body(bytes.to_vec())
+        .send()
+        .unwrap();
     assert!(response.status().is_success(), "{:?}", response.status());
     digest
 }
