@@ -41,7 +41,7 @@ pub enum SignError {
         /// What was being done.
         what: String,
         /// The registry error.
-        source: seatbelt_registry::RegistryError,
+        source: Box<seatbelt_registry::RegistryError>,
     },
     /// An OCI layout could not be read or written.
     #[error("OCI layout {path}: {reason}")]

@@ -47,7 +47,10 @@ pub enum Target {
 
 fn registry_error(what: impl Into<String>) -> impl FnOnce(RegistryError) -> SignError {
     let what = what.into();
-    move |source| SignError::Registry { what, source }
+    move |source| SignError::Registry {
+        what,
+        source: Box::new(source),
+    }
 }
 
 impl Target {
