@@ -2,6 +2,9 @@
 //! and `oci-dir:` layouts, with Debian's cosign as the independent peer: each tool verifies what
 //! the other signed and uses the other's keys; every tampering case must fail verification.
 
+// A panic is how a test reports failure.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

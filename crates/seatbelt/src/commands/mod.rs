@@ -5,14 +5,14 @@ mod copy;
 mod db;
 mod files;
 mod inspect;
+mod key;
 mod lint;
 mod rule;
 mod sbom;
-mod version;
 mod scan;
-mod key;
 mod sign;
 mod verify;
+mod version;
 
 use std::io::Read;
 
