@@ -44,6 +44,12 @@ impl VulnDb {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| corrupt(path, &e))?;
+        // Keep the shared lock (and SQLite's page cache) from the first read on, instead of taking
+        // and dropping it around every lookup: a scan makes tens of thousands of small queries and
+        // the per-query fcntl/fstat calls were most of its time. Safe because nothing ever writes
+        // this file in place: imports and updates build a new file and rename it over this one.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| corrupt(path, &e))?;
         let (schema_version, built_at) = read_meta(&conn, path)?;
         if schema_version > SCHEMA_VERSION {
             return Err(DbError::NewerSchema {
