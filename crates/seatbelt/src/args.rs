@@ -69,21 +69,8 @@ pub(crate) struct SourceOptions {
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub(crate) platform: Option<String>,
 
-    /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.
-    #[arg(long, requires = "password_stdin")]
-    pub(crate) username: Option<String>,
-
-    /// Read the registry password or token from standard input.
-    #[arg(long, requires = "username")]
-    pub(crate) password_stdin: bool,
-
-    /// Allow plain HTTP to this registry host[:port] (loopback registries are always allowed).
-    #[arg(long, value_name = "HOST[:PORT]")]
-    pub(crate) insecure_registry: Vec<String>,
-
-    /// Read registry credentials from this Docker config file instead of ~/.docker/config.json.
-    #[arg(long, value_name = "FILE", env = "SEATBELT_DOCKER_CONFIG")]
-    pub(crate) docker_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 /// Output format of `inspect`.
@@ -472,7 +459,7 @@ pub(crate) struct DbPullArgs {
     pub(crate) registry: RegistryArgs,
 }
 
-/// Registry access for `db push` and `db pull`.
+/// Registry access: credentials, plain-HTTP hosts and the Docker config file.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct RegistryArgs {
     /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.

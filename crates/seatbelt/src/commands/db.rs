@@ -9,9 +9,7 @@ use miette::{Context, IntoDiagnostic};
 use seatbelt_registry::{Client, Reference};
 use seatbelt_vulndb::{oci, DbStatus, ImportOptions, ImportReport, UpdateOptions, VulnDb};
 
-use crate::args::{
-    DbArgs, DbCommand, DbPullArgs, DbPushArgs, DbStatusFormat, RegistryArgs, SourceOptions,
-};
+use crate::args::{DbArgs, DbCommand, DbPullArgs, DbPushArgs, DbStatusFormat, RegistryArgs};
 use crate::output::{human_bytes, print, print_json};
 use crate::Outcome;
 
@@ -201,13 +199,7 @@ fn human_age(age: Duration) -> String {
 }
 
 fn client(registry: &RegistryArgs) -> miette::Result<Client> {
-    let options = super::registry_options(&SourceOptions {
-        platform: None,
-        username: registry.username.clone(),
-        password_stdin: registry.password_stdin,
-        insecure_registry: registry.insecure_registry.clone(),
-        docker_config: registry.docker_config.clone(),
-    })?;
+    let options = super::registry_options(registry)?;
     Client::new(options).into_diagnostic()
 }
 

@@ -20,7 +20,7 @@ use miette::{Context, IntoDiagnostic};
 use seatbelt_image::{ImageRef, OpenOptions, Platform};
 use seatbelt_registry::{ClientOptions, Credentials};
 
-use crate::args::{Cli, Command, SourceOptions};
+use crate::args::{Cli, Command, RegistryArgs, SourceOptions};
 use crate::Outcome;
 
 /// Runs the subcommand `cli` names.
@@ -43,7 +43,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
 }
 
 /// Registry options from the command line; reads the password from stdin when asked.
-pub(crate) fn registry_options(source: &SourceOptions) -> miette::Result<ClientOptions> {
+pub(crate) fn registry_options(source: &RegistryArgs) -> miette::Result<ClientOptions> {
     let credentials = match (&source.username, source.password_stdin) {
         (Some(username), true) => {
             let mut password = String::new();
@@ -79,7 +79,7 @@ pub(crate) fn open_options(source: &SourceOptions) -> miette::Result<OpenOptions
         .into_diagnostic()?;
     Ok(OpenOptions {
         platform,
-        registry: registry_options(source)?,
+        registry: registry_options(&source.registry)?,
         ..OpenOptions::default()
     })
 }

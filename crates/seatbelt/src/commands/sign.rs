@@ -31,7 +31,7 @@ pub(crate) fn open_target(
     source: &crate::args::SourceOptions,
 ) -> miette::Result<Target> {
     let image_ref: ImageRef = image.parse().into_diagnostic()?;
-    Target::open(&image_ref, registry_options(source)?).into_diagnostic()
+    Target::open(&image_ref, registry_options(&source.registry)?).into_diagnostic()
 }
 
 pub(crate) fn run(args: &SignArgs) -> miette::Result<Outcome> {
