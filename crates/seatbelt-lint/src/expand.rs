@@ -3,8 +3,22 @@
 //! applies them to `FROM`, `ENV`, `LABEL`, `ARG`, `COPY`, `WORKDIR`, `USER` and the like.
 //! Spec: <https://docs.docker.com/reference/dockerfile/#environment-replacement>.
 
+/// A variable's value by name (`None`: unset).
+pub type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 /// Expands `word` with `lookup` (unset variables expand to nothing), removing quotes.
-pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn expand(word: &str, escape: char, lookup: &Lookup<'_>) -> String {
+    process(word, escape, Some(lookup))
+}
+
+/// Removes quotes and escapes without substituting variables (they stay as written).
+pub fn unquote(word: &str, escape: char) -> String {
+    process(word, escape, None)
+}
+
+/// The one quote/escape walker behind [`expand`] and [`unquote`]; `lookup` is `None` when
+/// variables stay as written (and a trailing lone escape is then dropped, as before).
+fn process(word: &str, escape: char, lookup: Option<&Lookup<'_>>) -> String {
     let mut out = String::new();
     let chars: Vec<char> = word.chars().collect();
     let mut i = 0;
@@ -23,38 +37,14 @@ pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>)
                     }
                     out.push(next);
                     i += 1;
-                } else {
+                } else if lookup.is_some() {
                     out.push(c);
                 }
             }
-            (_, '$') => i = variable(&chars, i, &mut out, escape, lookup),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Removes quotes and escapes without substituting variables (they stay as written).
-pub fn unquote(word: &str, escape: char) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = word.chars().collect();
-    let mut i = 0;
-    let mut quote: Option<char> = None;
-    while let Some(&c) = chars.get(i) {
-        i += 1;
-        match (quote, c) {
-            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
-            (Some('\''), _) => out.push(c),
-            (None, '\'' | '"') => quote = Some(c),
-            (_, c) if c == escape => {
-                if let Some(&next) = chars.get(i) {
-                    if quote.is_some() && !matches!(next, '"' | '$') && next != escape {
-                        out.push(c);
-                    }
-                    out.push(next);
-                    i += 1;
-                }
-            }
+            (_, '$') => match lookup {
+                Some(lookup) => i = variable(&chars, i, &mut out, escape, lookup),
+                None => out.push(c),
+            },
             _ => out.push(c),
         }
     }
