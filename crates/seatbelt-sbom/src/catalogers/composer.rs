@@ -138,15 +138,10 @@ impl Cataloger for Composer {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        self.0.observe(
-            "composer",
-            "installed.json",
-            file,
-            |content| match parse_installed(content) {
-                Ok((records, problems)) => Parsed { records, problems },
-                Err(e) => Parsed::from(Err(e)),
-            },
-        );
+        self.0
+            .observe("composer", "installed.json", file, |content| {
+                Parsed::many(parse_installed(content))
+            });
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {

@@ -116,15 +116,9 @@ impl Cataloger for Dotnet {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        self.0.observe(
-            "dotnet",
-            "deps.json",
-            file,
-            |content| match parse_deps_json(content) {
-                Ok((records, problems)) => Parsed { records, problems },
-                Err(e) => Parsed::from(Err(e)),
-            },
-        );
+        self.0.observe("dotnet", "deps.json", file, |content| {
+            Parsed::many(parse_deps_json(content))
+        });
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {

@@ -146,7 +146,7 @@ impl Cataloger for Gem {
         self.0.observe("gem", "gemspec", file, |content| {
             let text =
                 std::str::from_utf8(content).map_err(|e| format!("gemspec is not UTF-8: {e}"));
-            Parsed::from(text.and_then(parse_gemspec))
+            Parsed::one(text.and_then(parse_gemspec))
         });
     }
 

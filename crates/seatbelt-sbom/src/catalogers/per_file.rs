@@ -29,17 +29,31 @@ pub(crate) struct Parsed<T> {
     pub(crate) problems: Vec<String>,
 }
 
-impl<T> From<Result<T, String>> for Parsed<T> {
-    fn from(result: Result<T, String>) -> Self {
+impl<T> Parsed<T> {
+    /// Nothing could be read from the file, for `reason`.
+    pub(crate) fn failed(reason: String) -> Self {
+        Self {
+            records: Vec::new(),
+            problems: vec![reason],
+        }
+    }
+
+    /// A file that holds one record (a gemspec).
+    pub(crate) fn one(result: Result<T, String>) -> Self {
         match result {
             Ok(record) => Self {
                 records: vec![record],
                 problems: Vec::new(),
             },
-            Err(reason) => Self {
-                records: Vec::new(),
-                problems: vec![reason],
-            },
+            Err(reason) => Self::failed(reason),
+        }
+    }
+
+    /// A file that lists many records: the ones read and the problems, or why none could be.
+    pub(crate) fn many(result: Result<(Vec<T>, Vec<String>), String>) -> Self {
+        match result {
+            Ok((records, problems)) => Self { records, problems },
+            Err(reason) => Self::failed(reason),
         }
     }
 }
@@ -57,7 +71,7 @@ impl<T> PerFile<T> {
         let parsed = if file.complete {
             parse(file.content)
         } else {
-            Parsed::from(Err(format!("{what} is larger than the in-memory limit")))
+            Parsed::failed(format!("{what} is larger than the in-memory limit"))
         };
         self.unknowns
             .extend(parsed.problems.into_iter().map(|reason| Unknown {
