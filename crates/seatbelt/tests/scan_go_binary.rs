@@ -38,7 +38,8 @@ fn stdlib_advisory(id: &str, cve: &str, events: Value) -> Value {
 }
 
 fn write(path: &Path, value: &Value) {
-    std::fs::write(path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+    let json = serde_json::to_vec_pretty(value).expect("JSON");
+    std::fs::write(path, json).expect("advisory written");
 }
 
 #[test]
