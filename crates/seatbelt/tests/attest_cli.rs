@@ -281,6 +281,32 @@ fn seatbelt_verifies_what_cosign_attested() {
     assert_eq!(verify(dir, "co.pub", "sbom", &image, &[]).0, 0);
     let (code, report) = verify(dir, "co.pub", "vuln", &image, &[]);
     assert_eq!(code, 1, "{report}");
+    // cosign's `vuln` and `custom` statements (Statement v0.1, cosign's predicate shapes).
+    std::fs::write(dir.join("vuln.json"), vuln_predicate().to_string()).unwrap();
+    std::fs::write(dir.join("note.txt"), "reviewed").unwrap();
+    for (kind, file) in [("vuln", "vuln.json"), ("custom", "note.txt")] {
+        let mut args = vec![
+            "attest",
+            "--key",
+            "co.key",
+            "--type",
+            kind,
+            "--predicate",
+            file,
+        ];
+        args.extend_from_slice(COSIGN_ATTEST);
+        args.push(&image);
+        ok(&cosign(), &args, dir);
+    }
+    let (code, report) = verify(dir, "co.pub", "vuln", &image, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["attestations"][1]["predicate"]["scanner"]["version"],
+        "1"
+    );
+    let (code, report) = verify(dir, "co.pub", "custom", &image, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["attestations"][2]["predicate"]["Data"], "reviewed");
     // A wrong key: exit 1.
     seatbelt(&["key", "generate", "--output-prefix", "wrong"], dir);
     let (code, report) = verify(dir, "wrong.pub", "cyclonedx", &image, &[]);
@@ -306,13 +332,19 @@ fn seatbelt_verifies_what_cosign_attested() {
     );
     let (code, report) = verify(dir, "co.pub", "cyclonedx", &image, &[]);
     assert_eq!(code, 0);
-    assert_eq!(report["attestations"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        cosign_verifies(dir, "co.pub", "cyclonedx", &image)
-            .unwrap()
-            .len(),
-        2
-    );
+    let verified = report["attestations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["verified"] == true)
+        .count();
+    assert_eq!(verified, 2, "{report}");
+    let cyclonedx = cosign_verifies(dir, "co.pub", "cyclonedx", &image).unwrap();
+    let cyclonedx = cyclonedx
+        .iter()
+        .filter(|e| statement(e)["predicateType"] == "https://cyclonedx.org/bom")
+        .count();
+    assert_eq!(cyclonedx, 2);
 }
 
 #[test]
