@@ -82,3 +82,50 @@ fn table(report: &AttestationReport) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use seatbelt_sign::verify_attestation::AttestationCheck;
+
+    use super::*;
+
+    #[test]
+    fn table_says_what_verified_and_why_not() {
+        let check = |verified: bool, reason: Option<&str>| AttestationCheck {
+            envelope_digest: format!("sha256:{}", if verified { "aa" } else { "bb" }),
+            verified,
+            reason: reason.map(str::to_string),
+            predicate_type: verified.then(|| "https://slsa.dev/provenance/v1".to_string()),
+            predicate: None,
+        };
+        let report = AttestationReport {
+            digest: "sha256:0123".to_string(),
+            identity: Some("127.0.0.1:5000/app".to_string()),
+            attestation_tag: "sha256-0123.att".to_string(),
+            predicate_types: vec!["https://slsa.dev/provenance/v1".to_string()],
+            attestations: vec![
+                check(true, None),
+                check(
+                    false,
+                    Some("the statement is about sha256:ff, not this image (sha256:0123)"),
+                ),
+            ],
+        };
+        insta::assert_snapshot!(table(&report), @r"
+        Image sha256:0123 in 127.0.0.1:5000/app
+          verified  https://slsa.dev/provenance/v1 envelope sha256:aa
+          rejected  envelope sha256:bb: the statement is about sha256:ff, not this image (sha256:0123)
+        1 of 2 attestation(s) verified as https://slsa.dev/provenance/v1.
+        ");
+        let empty = AttestationReport {
+            attestations: vec![],
+            identity: None,
+            ..report
+        };
+        insta::assert_snapshot!(table(&empty), @r"
+        Image sha256:0123
+        No attestations found (looked for sha256-0123.att).
+        0 of 0 attestation(s) verified as https://slsa.dev/provenance/v1.
+        ");
+    }
+}
