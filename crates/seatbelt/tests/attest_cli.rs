@@ -543,6 +543,30 @@ fn put_envelope(host: &str, repo: &str, tag: &str, manifest: &Value, envelope: &
 }
 
 #[test]
+fn verification_is_bound_to_the_digest_the_tag_resolved_to() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let host = registry.host();
+    let attested = push(dir, &format!("{host}/race/app:prod"), "attested");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    attest_vuln(dir, host, "race/app", &attested);
+    let tag = format!("{host}/race/app:prod");
+    let (code, report) = verify(dir, "k.pub", "vuln", &tag, &[]);
+    assert_eq!(
+        (code, report["digest"].as_str()),
+        (0, Some(attested.as_str()))
+    );
+    // The tag moves to another image: its verification names the new digest and fails; the
+    // attestation does not follow the tag.
+    let moved = push(dir, &tag, "moved");
+    let (code, report) = verify(dir, "k.pub", "vuln", &tag, &[]);
+    assert_eq!((code, report["digest"].as_str()), (1, Some(moved.as_str())));
+    let by_digest = format!("{host}/race/app@{attested}");
+    assert_eq!(verify(dir, "k.pub", "vuln", &by_digest, &[]).0, 0);
+}
+
+#[test]
 fn oversized_and_overfull_attestations_are_bounded_errors() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
