@@ -3,9 +3,10 @@
 //! reports the vulnerability and the secret (with layer 2's digest, redacted) in table, JSON
 //! and SARIF; `secret` alone runs without any vulnerability DB.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use seatbelt_test::debian::workspace_root;
 use seatbelt_test::layers::{config_and_manifest, sha256, Blob, Layer};
 use serde_json::{json, Value};
 
@@ -110,6 +111,19 @@ fn database(dir: &Path) -> String {
     seatbelt_vulndb::import(&db, &[osv], &seatbelt_vulndb::ImportOptions::default())
         .expect("import");
     db.display().to_string()
+}
+
+fn pyvenv_python() -> PathBuf {
+    std::env::var_os("SEATBELT_PYVENV")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
+        })
+        .expect("HOME is set")
+        .join("bin/python")
 }
 
 fn ok(out: &Output) -> String {
@@ -224,13 +238,26 @@ fn vuln_and_secret_share_one_report_in_every_format() {
     );
     assert_eq!(
         secret["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "app/deploy.sh"
+        "/app/deploy.sh"
     );
     assert!(secret.to_string().contains(f.layer2.as_str()), "{secret:#}");
     assert!(results
         .iter()
         .any(|r| r.to_string().contains("CVE-2018-18074")));
     assert!(!sarif.to_string().contains(&TOKEN[4..]));
+    // The merged log still passes the official SARIF 2.1.0 schema.
+    let sarif_file = f.dir.path().join("scan.sarif");
+    std::fs::write(&sarif_file, sarif.to_string()).expect("write");
+    let validated = Command::new(pyvenv_python())
+        .arg(workspace_root().join("scripts/validate-sarif.py"))
+        .arg(&sarif_file)
+        .output()
+        .expect("run scripts/validate-sarif.py (scripts/install-deps.sh installs it)");
+    assert!(
+        validated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
 
     let table = scan("table");
     assert!(
