@@ -147,3 +147,76 @@ pub fn secrets_table(secrets: &Report) -> Result<Vec<u8>, MergeError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use seatbelt_findings::{fingerprint, Finding, FindingLocation};
+
+    use super::*;
+
+    const LAYER: &str = "sha256:abababababababababababababababababababababababababababababababab";
+
+    fn secrets() -> Report {
+        let rule = RULES.first().expect("a secret rule").info;
+        Report {
+            tool_version: "0.1.0".into(),
+            rules: vec![rule],
+            findings: vec![Finding {
+                rule_id: rule.id.to_string(),
+                severity: rule.severity,
+                message: "redacted ****".into(),
+                location: FindingLocation::file("/app/.env")
+                    .at(3, Some(1))
+                    .in_layer(Some(LAYER.parse().expect("digest")), Some(1)),
+                fix: None,
+                fingerprint: fingerprint(&["x"]),
+            }],
+        }
+    }
+
+    #[test]
+    fn json_gains_a_secrets_key_and_refuses_non_objects() {
+        let merged = merge_json(br#"{"findings": [1]}"#, &secrets()).expect("merge");
+        let doc: serde_json::Value = serde_json::from_slice(&merged).expect("json");
+        assert_eq!(doc["findings"], serde_json::json!([1]));
+        assert_eq!(doc["secrets"]["findings"][0]["location"]["layer"], LAYER);
+        assert!(matches!(
+            merge_json(b"[1]", &secrets()),
+            Err(MergeError::NotObject)
+        ));
+        assert!(matches!(
+            merge_json(b"{", &secrets()),
+            Err(MergeError::Json { .. })
+        ));
+    }
+
+    #[test]
+    fn sarif_rule_indexes_follow_the_rules_they_are_appended_after() {
+        let host = br#"{"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": {"name": "seatbelt", "rules": [{"id": "CVE-1"}, {"id": "CVE-2"}]}}, "results": [{"ruleId": "CVE-2", "ruleIndex": 1, "level": "error", "message": {"text": "x"}, "locations": []}]}]}"#;
+        let merged = merge_sarif(host, &secrets()).expect("merge");
+        let log: sarif::Log = serde_json::from_slice(&merged).expect("sarif");
+        let run = &log.runs[0];
+        assert_eq!(run.tool.driver.rules.len(), 3);
+        assert_eq!(run.results.len(), 2);
+        assert_eq!(run.results[1].rule_index, Some(2));
+        assert_eq!(run.tool.driver.rules[2].id, run.results[1].rule_id);
+        let empty = br#"{"version": "2.1.0", "$schema": "x", "runs": []}"#;
+        assert!(matches!(
+            merge_sarif(empty, &secrets()),
+            Err(MergeError::NoRun)
+        ));
+    }
+
+    #[test]
+    fn the_table_says_when_nothing_was_found() {
+        let mut none = secrets();
+        none.findings.clear();
+        let text = String::from_utf8(secrets_table(&none).expect("table")).expect("utf-8");
+        assert!(text.contains("No secrets found."), "{text}");
+        let text = String::from_utf8(secrets_table(&secrets()).expect("table")).expect("utf-8");
+        assert!(
+            text.contains("/app/.env") && text.contains("redacted ****"),
+            "{text}"
+        );
+    }
+}

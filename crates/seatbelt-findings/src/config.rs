@@ -467,6 +467,15 @@ mod tests {
                 .disabled,
             ["DL3000"]
         );
+        // A directory under a name looked for first is passed over, not read.
+        std::fs::remove_file(dir.path().join(".seatbelt.yaml")).expect("rm");
+        std::fs::create_dir(dir.path().join(".seatbelt.yaml")).expect("mkdir");
+        let found = load_config(None, dir.path()).expect("the next name");
+        assert_eq!(found.disabled, ["DL3000"]);
+        assert_eq!(
+            found.source.as_deref(),
+            Some(dir.path().join(".hadolint.yaml").as_path())
+        );
         let missing = dir.path().join("nope.yaml");
         assert!(matches!(
             load_config(Some(&missing), dir.path()),
