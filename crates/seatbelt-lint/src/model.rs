@@ -74,7 +74,7 @@ impl Located<'_> {
         source
             .text
             .get(from..)
-            .and_then(|args| args.find(word))
+            .and_then(|args| find_word(args, word).or_else(|| args.find(word)))
             .map(|i| source.position(from + i))
             .filter(|p| p.line == start.line && p.column > start.column)
             .unwrap_or(start)
@@ -100,6 +100,16 @@ impl Located<'_> {
             dir == target || dir.starts_with(&format!("{target}/"))
         })
     }
+}
+
+/// Byte offset of the first `word` in `text` that stands alone (not inside a longer word: `a`
+/// in `apt-get install a` is the package, not the first letter).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "\"'=;&|(),[]".contains(c));
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        edge(text.get(..i).and_then(|t| t.chars().next_back()))
+            && edge(text.get(i + word.len()..).and_then(|t| t.chars().next()))
+    })
 }
 
 /// Settings that change what some rules report.
@@ -264,5 +274,18 @@ fn run_script(instruction: &Instruction, command: &Command) -> Script {
                 .collect();
             shell::split(&quoted.join(" "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_word;
+
+    #[test]
+    fn words_stand_alone() {
+        assert_eq!(find_word("apt-get install -y a", "a"), Some(19));
+        assert_eq!(find_word("x=\"git\" git", "git"), Some(3));
+        assert_eq!(find_word("gitk", "git"), None);
+        assert_eq!(find_word("", "a"), None);
     }
 }
