@@ -19,7 +19,9 @@ seatbelt="$target/debug/seatbelt"
 corpus=crates/seatbelt-lint/tests/corpus
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# Run both from an empty directory so no .hadolint.yaml / .seatbelt.yaml is picked up.
+# Run both from an empty directory holding only the shared config (a label schema, so the
+# label rules run), read by both as .hadolint.yaml; no project config is picked up.
+cp crates/seatbelt-lint/tests/hadolint-compare.yaml "$work/.hadolint.yaml"
 files=("$PWD/$corpus"/*.Dockerfile)
 (cd "$work" && "$hadolint" --no-fail --info DL3057 -f json "${files[@]}" >"$work/hadolint.json" || true)
 (cd "$work" && "$seatbelt" lint --format json --fail-on critical "${files[@]}" >"$work/seatbelt.json" || [ $? -eq 1 ])

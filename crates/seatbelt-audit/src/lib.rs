@@ -12,9 +12,13 @@
 
 mod audit;
 mod image;
+mod secret_scan;
 pub mod secrets;
 
 pub use audit::{
     all_rules, audit_image, find_rule, AuditError, AuditOptions, AuditOutcome, Scanners,
     DEFAULT_MAX_IMAGE_AGE_DAYS,
+};
+pub use secret_scan::{
+    merge_json, merge_sarif, scan_secrets, secrets_table, MergeError, SecretScan,
 };

@@ -12,6 +12,10 @@
 //! secrets:
 //!   allow-paths: [/usr/share/doc/]
 //!   allow-values: [my-known-test-token]
+//! label-schema:                   # lint: labels every final image needs, and their format
+//!   org.opencontainers.image.source: url
+//!   org.opencontainers.image.licenses: spdx
+//! strict-labels: true             # lint: no labels outside label-schema
 //! ```
 
 use std::collections::BTreeMap;
@@ -21,7 +25,7 @@ use seatbelt_types::Severity;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use crate::{Report, RuleInfo};
+use crate::{LabelType, Report, RuleInfo};
 
 /// The files looked for in the working directory when `--config` is not given, first found
 /// wins.
@@ -54,6 +58,16 @@ pub enum ConfigError {
         path: PathBuf,
         /// Its size.
         size: u64,
+    },
+    /// A `label-schema` entry whose format is not one hadolint defines.
+    #[error("config file {path}: label-schema.{label}: unknown format {value:?}; use one of text, url, email, hash, rfc3339, semver, spdx")]
+    UnknownLabelType {
+        /// The file.
+        path: PathBuf,
+        /// The label.
+        label: String,
+        /// The format given.
+        value: String,
     },
     /// Not valid YAML, or a key or value seatbelt does not know.
     #[error("config file {path} is not valid: {message}")]
@@ -96,6 +110,10 @@ struct RawConfig {
     max_image_age_days: Option<u64>,
     #[serde(default)]
     secrets: RawSecrets,
+    #[serde(default)]
+    label_schema: BTreeMap<String, String>,
+    #[serde(default)]
+    strict_labels: bool,
     // hadolint keys that do not apply to seatbelt: accepted so a `.hadolint.yaml` loads as is.
     #[serde(default, rename = "format")]
     _format: IgnoredAny,
@@ -103,10 +121,6 @@ struct RawConfig {
     _no_color: IgnoredAny,
     #[serde(default, rename = "verbose")]
     _verbose: IgnoredAny,
-    #[serde(default, rename = "label-schema")]
-    _label_schema: IgnoredAny,
-    #[serde(default, rename = "strict-labels")]
-    _strict_labels: IgnoredAny,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -154,6 +168,11 @@ pub struct Config {
     pub secret_allow_paths: Vec<String>,
     /// Secrets: values known not to be secrets.
     pub secret_allow_values: Vec<String>,
+    /// Lint: labels the image must carry, with the format of each value (hadolint's
+    /// `label-schema`).
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Lint: labels outside [`Config::label_schema`] are reported (hadolint's `strict-labels`).
+    pub strict_labels: bool,
 }
 
 impl Config {
@@ -186,8 +205,19 @@ impl Config {
             max_image_age_days: raw.max_image_age_days,
             secret_allow_paths: raw.secrets.allow_paths,
             secret_allow_values: raw.secrets.allow_values,
+            strict_labels: raw.strict_labels,
             ..Config::default()
         };
+        for (label, value) in raw.label_schema {
+            let Ok(kind) = value.parse::<LabelType>() else {
+                return Err(ConfigError::UnknownLabelType {
+                    path: path.to_path_buf(),
+                    label,
+                    value,
+                });
+            };
+            config.label_schema.insert(label, kind);
+        }
         for (level_name, ids) in &raw.override_levels {
             let key = format!("override.{level_name}");
             match level(level_name) {
@@ -340,6 +370,19 @@ mod tests {
         assert_eq!(config.severity.get("DL3009"), Some(&Severity::Low));
         assert!(config.is_disabled(&RULES[0]), "SB1008 is DL3008's alias");
         assert_eq!(config.severity_of(&RULES[1]), Severity::High);
+        assert_eq!(config.label_schema.get("author"), Some(&LabelType::Text));
+        assert!(config.strict_labels);
+    }
+
+    #[test]
+    fn reads_every_label_schema_format_and_rejects_others() {
+        let config = parse("label-schema:\n  a: text\n  b: url\n  c: email\n  d: hash\n  e: rfc3339\n  f: semver\n  g: spdx\n").expect("parses");
+        assert_eq!(config.label_schema.len(), 7);
+        assert_eq!(config.label_schema.get("e"), Some(&LabelType::Rfc3339));
+        assert!(!config.strict_labels);
+        let err = parse("label-schema:\n  version: number\n").expect_err("unknown format");
+        assert!(matches!(err, ConfigError::UnknownLabelType { .. }), "{err}");
+        assert!(err.to_string().contains("label-schema.version"), "{err}");
     }
 
     #[test]
@@ -423,6 +466,15 @@ mod tests {
                 .expect("explicit")
                 .disabled,
             ["DL3000"]
+        );
+        // A directory under a name looked for first is passed over, not read.
+        std::fs::remove_file(dir.path().join(".seatbelt.yaml")).expect("rm");
+        std::fs::create_dir(dir.path().join(".seatbelt.yaml")).expect("mkdir");
+        let found = load_config(None, dir.path()).expect("the next name");
+        assert_eq!(found.disabled, ["DL3000"]);
+        assert_eq!(
+            found.source.as_deref(),
+            Some(dir.path().join(".hadolint.yaml").as_path())
         );
         let missing = dir.path().join("nope.yaml");
         assert!(matches!(

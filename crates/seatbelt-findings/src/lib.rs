@@ -12,13 +12,17 @@ mod fails;
 mod finding;
 mod format;
 mod ignore;
+mod label;
 mod render;
 mod rule;
+mod secret_name;
 
 pub use config::{load_config, Config, ConfigError, CONFIG_FILE_NAMES, MAX_CONFIG_BYTES};
 pub use fails::fails;
 pub use finding::{fingerprint, Finding, FindingLocation, Report};
 pub use format::{Format, FormatError};
 pub use ignore::{parse_ignore_pragma, IgnorePragma};
+pub use label::LabelType;
 pub use render::{render, render_with, RenderOptions};
 pub use rule::RuleInfo;
+pub use secret_name::is_secret_name;

@@ -2,7 +2,9 @@
 //! `ARG` values substituted (global `ARG`s before the first `FROM` are in scope for `FROM` lines
 //! only, as BuildKit scopes them), and each `RUN`'s shell script split.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use seatbelt_findings::LabelType;
 
 use crate::ast::{Args, Command, Dockerfile, Instruction, Keyword, Mount, Position};
 use crate::expand;
@@ -59,6 +61,25 @@ impl Located<'_> {
         self.instruction.span.start
     }
 
+    /// Where `word` first appears in the arguments, when that is on the instruction's first
+    /// line; else where the instruction starts. Findings keep the instruction's line (that
+    /// is what pragmas and hadolint key on) and gain the word's column where it is cheap.
+    pub fn word_position(&self, word: &str) -> Position {
+        let start = self.position();
+        let source = &self.instruction.source;
+        let from = self.instruction.args_offset.min(source.text.len());
+        if word.is_empty() {
+            return start;
+        }
+        source
+            .text
+            .get(from..)
+            .and_then(|args| find_word(args, word).or_else(|| args.find(word)))
+            .map(|i| source.position(from + i))
+            .filter(|p| p.line == start.line && p.column > start.column)
+            .unwrap_or(start)
+    }
+
     /// `--mount=type=cache` targets of a `RUN` (or of an `ONBUILD RUN`).
     pub fn cache_mounts(&self) -> Vec<String> {
         let run = match &self.instruction.args {
@@ -81,6 +102,16 @@ impl Located<'_> {
     }
 }
 
+/// Byte offset of the first `word` in `text` that stands alone (not inside a longer word: `a`
+/// in `apt-get install a` is the package, not the first letter).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let edge = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "\"'=;&|(),[]".contains(c));
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        edge(text.get(..i).and_then(|t| t.chars().next_back()))
+            && edge(text.get(i + word.len()..).and_then(|t| t.chars().next()))
+    })
+}
+
 /// Settings that change what some rules report.
 #[derive(Debug, Clone, Default)]
 pub struct LintOptions {
@@ -88,6 +119,11 @@ pub struct LintOptions {
     pub trusted_registries: Vec<String>,
     /// Base images must be pinned by digest.
     pub require_digest: bool,
+    /// Labels each stage must carry, and the format of their values (hadolint's
+    /// `label-schema`).
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Labels outside `label_schema` are reported (hadolint's `strict-labels`).
+    pub strict_labels: bool,
 }
 
 /// The file and its meaning.
@@ -238,5 +274,18 @@ fn run_script(instruction: &Instruction, command: &Command) -> Script {
                 .collect();
             shell::split(&quoted.join(" "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_word;
+
+    #[test]
+    fn words_stand_alone() {
+        assert_eq!(find_word("apt-get install -y a", "a"), Some(19));
+        assert_eq!(find_word("x=\"git\" git", "git"), Some(3));
+        assert_eq!(find_word("gitk", "git"), None);
+        assert_eq!(find_word("", "a"), None);
     }
 }

@@ -21,7 +21,8 @@ pub struct Rule {
 pub struct Diagnostic {
     /// The rule's id.
     pub rule: &'static str,
-    /// Where (the instruction's start, as hadolint reports it, so pragmas and editors agree).
+    /// Where: the instruction's line, as hadolint reports it (so pragmas agree); the column of
+    /// the offending word when the rule names one on that line, else of the instruction.
     pub position: Position,
     /// What is wrong.
     pub message: String,
@@ -49,6 +50,16 @@ impl Sink {
     /// Reports a problem with `at`.
     pub fn report(&mut self, at: &Located<'_>, message: impl Into<String>) {
         self.report_fix(at, message, None);
+    }
+
+    /// Reports a problem with the word `word` of `at` (its column, when cheap to find).
+    pub fn report_word(&mut self, at: &Located<'_>, word: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            rule: self.rule,
+            position: at.word_position(word),
+            message: message.into(),
+            fix: None,
+        });
     }
 
     /// Reports a problem with `at` and its certain fix.

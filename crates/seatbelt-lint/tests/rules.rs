@@ -4,13 +4,30 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use seatbelt_findings::LabelType;
 use seatbelt_lint::rules::RULES;
 use seatbelt_lint::LintOptions;
 
+/// The label schema the label rules' fixtures are written against (as a `.seatbelt.yaml`
+/// `label-schema:` would give it).
 fn options() -> LintOptions {
+    let schema = [
+        ("org.opencontainers.image.vendor", LabelType::Text),
+        ("org.opencontainers.image.source", LabelType::Url),
+        ("org.opencontainers.image.authors", LabelType::Email),
+        ("org.opencontainers.image.revision", LabelType::Hash),
+        ("org.opencontainers.image.created", LabelType::Rfc3339),
+        ("org.opencontainers.image.version", LabelType::Semver),
+        ("org.opencontainers.image.licenses", LabelType::Spdx),
+    ];
     LintOptions {
         trusted_registries: vec!["registry.example.com".into()],
         require_digest: true,
+        label_schema: schema
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        strict_labels: true,
     }
 }
 

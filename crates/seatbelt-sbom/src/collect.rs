@@ -195,6 +195,16 @@ fn relationships(packages: &[Package]) -> Vec<Relationship> {
 
 /// Catalogs every package in `image` in one pass over its layers.
 pub fn catalog_image(image: &Image, options: &CatalogOptions) -> Result<Sbom, SbomError> {
+    catalog_image_with(image, options, &mut [])
+}
+
+/// [`catalog_image`], with `extra` visitors in the same walk (another scanner, such as the
+/// secret rules, reads the layers in the same pass instead of a second one).
+pub fn catalog_image_with(
+    image: &Image,
+    options: &CatalogOptions,
+    extra: &mut [&mut dyn Visitor],
+) -> Result<Sbom, SbomError> {
     let catalogers: Vec<Box<dyn Cataloger>> = crate::catalogers::all()
         .into_iter()
         .filter(|c| {
@@ -210,7 +220,14 @@ pub fn catalog_image(image: &Image, options: &CatalogOptions) -> Result<Sbom, Sb
         wants,
         distro_files: HashMap::new(),
     };
-    walk(image, &mut [&mut collector])?;
+    {
+        let mut visitors: Vec<&mut dyn Visitor> = Vec::with_capacity(1 + extra.len());
+        visitors.push(&mut collector);
+        for visitor in extra.iter_mut() {
+            visitors.push(&mut **visitor);
+        }
+        walk(image, &mut visitors)?;
+    }
     let context = CatalogContext {
         distro: collector.distro(),
     };

@@ -13,6 +13,6 @@ pub mod format;
 pub mod fuzzing;
 
 pub use cataloger::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
-pub use collect::{catalog_image, CatalogOptions};
+pub use collect::{catalog_image, catalog_image_with, CatalogOptions};
 pub use distro::parse_os_release;
 pub use error::SbomError;

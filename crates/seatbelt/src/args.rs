@@ -136,6 +136,15 @@ pub(crate) struct LintArgs {
     /// Turn a rule off, by id or hadolint alias (repeatable).
     #[arg(long, value_name = "ID")]
     pub(crate) ignore: Vec<String>,
+
+    /// Require a label and the format of its value: text, url, email, hash, rfc3339, semver
+    /// or spdx (repeatable; adds to the config's `label-schema`).
+    #[arg(long, value_name = "LABEL:FORMAT")]
+    pub(crate) require_label: Vec<String>,
+
+    /// Report labels that the label schema does not list.
+    #[arg(long)]
+    pub(crate) strict_labels: bool,
 }
 
 /// `seatbelt rule`.
@@ -222,6 +231,15 @@ pub(crate) enum ScanFormat {
     Markdown,
 }
 
+/// What `scan --scanners` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanScanner {
+    /// Known vulnerabilities in the packages (needs the vulnerability DB).
+    Vuln,
+    /// Secrets in every version of every file of every layer, deleted ones included.
+    Secret,
+}
+
 /// `--sort-by` keys of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ScanSortBy {
@@ -240,6 +258,10 @@ pub(crate) enum ScanSortBy {
 pub(crate) struct ScanArgs {
     /// The image, or an SBOM file (`sbom:FILE` or a path to a JSON SBOM).
     pub(crate) image: String,
+
+    /// Scanners to run, comma-separated: vuln, secret (secret alone needs no DB).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "vuln")]
+    pub(crate) scanners: Vec<ScanScanner>,
 
     /// The vulnerability DB (default: $XDG_CACHE_HOME/seatbelt/db).
     #[arg(long, value_name = "PATH", env = "SEATBELT_DB")]

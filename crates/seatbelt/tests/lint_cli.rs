@@ -191,3 +191,77 @@ fn rule_docs_list_and_generated_pages() {
     );
     assert_eq!(again.status.code(), Some(0));
 }
+
+#[test]
+fn label_schema_from_hadolint_config_and_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM debian:12\nLABEL org.opencontainers.image.source=\"github.com/x/y\" team=web\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join(".hadolint.yaml"),
+        "label-schema:\n  org.opencontainers.image.source: url\n",
+    )
+    .expect("write");
+    let ids = |out: &Output| -> std::collections::BTreeSet<(u64, String)> {
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| {
+                f["rule_id"]
+                    .as_str()
+                    .is_some_and(|id| ["SB1049", "SB1050", "SB1052"].contains(&id))
+            })
+            .map(|f| {
+                (
+                    f["location"]["line"].as_u64().unwrap_or(0),
+                    f["rule_id"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let out = seatbelt(dir.path(), &["lint", "--format", "json"], None);
+    assert_eq!(ids(&out), [(2, "SB1052".to_string())].into());
+    // The command line adds a required label and strict labels to the file's schema.
+    let out = seatbelt(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--require-label",
+            "org.opencontainers.image.version:semver",
+            "--strict-labels",
+        ],
+        None,
+    );
+    assert_eq!(
+        ids(&out),
+        [
+            (1, "SB1049".to_string()),
+            (2, "SB1050".to_string()),
+            (2, "SB1052".to_string())
+        ]
+        .into()
+    );
+    let bad = seatbelt(
+        dir.path(),
+        &["lint", "--require-label", "version:number"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("LABEL:FORMAT"));
+    std::fs::write(
+        dir.path().join(".hadolint.yaml"),
+        "label-schema:\n  version: number\n",
+    )
+    .expect("write");
+    let bad = seatbelt(dir.path(), &["lint"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("label-schema.version"));
+}

@@ -5,7 +5,6 @@
 
 pub(crate) mod checks;
 mod date;
-mod names;
 mod visitor;
 
 use seatbelt_findings::RuleInfo;

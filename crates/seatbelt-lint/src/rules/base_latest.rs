@@ -36,8 +36,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if let Base::Image(image) = &stage.base {
             if image.tag.as_deref() == Some("latest") && image.digest.is_none() {
                 if let Some(at) = model.instructions.get(stage.from) {
-                    sink.report(
+                    sink.report_word(
                         at,
+                        ":latest",
                         "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
                     );
                 }

@@ -11,6 +11,7 @@ mod apt_not_apt_get;
 mod apt_pin;
 mod apt_recommends;
 mod apt_yes;
+mod archive_extract;
 mod base_digest;
 mod base_latest;
 mod base_tag;
@@ -36,6 +37,16 @@ mod go_install_pin;
 mod healthcheck_missing;
 mod instruction_order;
 mod json_cmd;
+mod label_email;
+mod label_empty;
+mod label_hash;
+mod label_key;
+mod label_missing;
+mod label_semver;
+mod label_spdx;
+mod label_superfluous;
+mod label_time;
+mod label_url;
 mod maintainer;
 mod multiple_cmd;
 mod multiple_entrypoint;
@@ -81,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &base_latest::BASE_LATEST,
     &apt_pin::APT_PIN,
     &apt_lists::APT_LISTS,
+    &archive_extract::ARCHIVE_EXTRACT,
     &expose_port::EXPOSE_PORT,
     &multiple_healthcheck::MULTIPLE_HEALTHCHECK,
     &pip_pin::PIP_PIN,
@@ -115,7 +127,17 @@ pub static RULES: &[&Rule] = &[
     &copy_relative_dest::COPY_RELATIVE,
     &useradd_high_uid::USERADD,
     &wget_progress::WGET_PROGRESS,
+    &label_key::LABEL_KEY,
+    &label_missing::LABEL_MISSING,
+    &label_superfluous::LABEL_SUPERFLUOUS,
+    &label_empty::LABEL_EMPTY,
+    &label_url::LABEL_URL,
+    &label_time::LABEL_TIME,
+    &label_spdx::LABEL_SPDX,
+    &label_hash::LABEL_HASH,
+    &label_semver::LABEL_SEMVER,
     &healthcheck_missing::HEALTHCHECK_MISSING,
+    &label_email::LABEL_EMAIL,
     &consecutive_run::CONSECUTIVE_RUN,
     &yarn_cache::YARN_CACHE,
     &instruction_order::ORDER,

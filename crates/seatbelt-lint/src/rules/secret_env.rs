@@ -1,3 +1,5 @@
+use seatbelt_findings::is_secret_name;
+
 use crate::ast::{Args, Keyword};
 use crate::expand;
 use crate::model::{Located, Model};
@@ -36,30 +38,6 @@ crate::rule! {
         summary: "No secrets in ENV, ARG or LABEL; use RUN --mount=type=secret",
         check: check,
     }
-}
-
-const SECRET_WORDS: [&str; 12] = [
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-    "AUTH_KEY",
-    "CLIENT_SECRET",
-    "PASSPHRASE",
-];
-
-/// Names that hold a reference to a secret, not the secret (`PASSWORD_FILE=/run/secrets/x`).
-const NOT_SECRET_SUFFIXES: [&str; 6] = ["_FILE", "_PATH", "_DIR", "_URL_FILE", "_LENGTH", "_ENV"];
-
-fn secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
-        && !NOT_SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s))
 }
 
 /// A value shaped like a credential, whatever its name.
@@ -115,7 +93,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     located,
                     format!("{kind} {name} holds what looks like {what}; pass it with RUN --mount=type=secret instead"),
                 );
-            } else if secret_name(&name) && value.as_deref().is_some_and(literal) {
+            } else if is_secret_name(&name) && value.as_deref().is_some_and(literal) {
                 sink.report(
                     located,
                     format!("{kind} {name} looks like a secret and is stored in the image; use RUN --mount=type=secret,id=…,env={name} instead"),

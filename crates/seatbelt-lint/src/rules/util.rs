@@ -1,6 +1,9 @@
 //! Helpers several rules share.
 
-use crate::ast::Keyword;
+use seatbelt_findings::LabelType;
+
+use crate::ast::{Args, Keyword};
+use crate::expand;
 use crate::model::{Located, Model};
 use crate::rule::Sink;
 use crate::shell::{Invocation, Script, Tool};
@@ -30,7 +33,8 @@ pub(crate) fn each_call(
     }
 }
 
-/// Reports every `RUN` installing with `tool` where some package is not pinned by `pinned`.
+/// Reports every `RUN` installing with `tool` where some package is not pinned by `pinned`, at
+/// the first such package.
 pub(crate) fn unpinned(
     model: &Model<'_>,
     sink: &mut Sink,
@@ -39,14 +43,19 @@ pub(crate) fn unpinned(
     pinned: impl Fn(&str) -> bool,
     message: &str,
 ) {
-    each_call(
-        model,
-        sink,
-        tool,
-        subcommands,
-        |call| call.packages().iter().any(|p| !pinned(&p.text)),
-        message,
-    );
+    for (located, script) in model.runs() {
+        let first = calls(script, tool)
+            .filter(|call| call.runs(subcommands))
+            .find_map(|call| {
+                call.packages()
+                    .into_iter()
+                    .find(|p| !pinned(&p.text))
+                    .map(|p| p.text.clone())
+            });
+        if let Some(package) = first {
+            sink.report_word(located, &package, message);
+        }
+    }
 }
 
 /// Reports `RUN`s that use `tool` for `subcommands` without a cleanup in the same `RUN`,
@@ -99,6 +108,41 @@ pub(crate) fn repeated(model: &Model<'_>, sink: &mut Sink, keyword: Keyword, mes
             for at in later {
                 sink.report(at, message);
             }
+        }
+    }
+}
+
+/// Every `LABEL` entry: the instruction, the key and the value, unquoted (as hadolint compares
+/// them: not expanded).
+pub(crate) fn labels<'m, 'a>(model: &'m Model<'a>) -> Vec<(&'m Located<'a>, String, String)> {
+    let escape = model.file.escape;
+    let mut out = Vec::new();
+    for located in model.with_keyword(Keyword::Label) {
+        if let Args::Pairs(pairs) = &located.instruction.args {
+            for pair in pairs {
+                out.push((
+                    located,
+                    expand::unquote(&pair.key, escape),
+                    expand::unquote(&pair.value, escape),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Reports each `LABEL` entry whose key `label-schema` gives format `kind` and whose value
+/// `valid` refuses; `what` completes "Label `key` …".
+pub(crate) fn label_format(
+    model: &Model<'_>,
+    sink: &mut Sink,
+    kind: LabelType,
+    valid: impl Fn(&str) -> bool,
+    what: &str,
+) {
+    for (located, key, value) in labels(model) {
+        if model.options.label_schema.get(&key) == Some(&kind) && !valid(&value) {
+            sink.report_word(located, &key, format!("Label `{key}` {what}"));
         }
     }
 }

@@ -186,7 +186,28 @@ impl Tool {
                 "--source",
                 "--platform",
             ],
-            Tool::Go | Tool::Curl | Tool::Wget => &[],
+            // `go build` flags that take a value (`go help build`): `go install -tags netgo
+            // example.com/x@v1` installs one package, not two.
+            Tool::Go => &[
+                "-C",
+                "-o",
+                "-p",
+                "-tags",
+                "-ldflags",
+                "-gcflags",
+                "-asmflags",
+                "-gccgoflags",
+                "-mod",
+                "-modfile",
+                "-overlay",
+                "-pkgdir",
+                "-buildmode",
+                "-compiler",
+                "-installsuffix",
+                "-toolexec",
+                "-exec",
+            ],
+            Tool::Curl | Tool::Wget => &[],
         }
     }
 }

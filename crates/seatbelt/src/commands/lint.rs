@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use miette::{Context, IntoDiagnostic};
-use seatbelt_findings::{fails, load_config, render_with, Format, RenderOptions, Report};
+use seatbelt_findings::{
+    fails, load_config, render_with, Format, LabelType, RenderOptions, Report,
+};
 use seatbelt_lint::parse::MAX_DOCKERFILE_BYTES;
 use seatbelt_lint::LintOptions;
 use seatbelt_types::Severity;
@@ -26,7 +28,19 @@ pub(crate) fn run(args: &LintArgs) -> miette::Result<Outcome> {
     let mut options = LintOptions {
         trusted_registries: config.trusted_registries.clone(),
         require_digest: args.require_digest,
+        label_schema: config.label_schema.clone(),
+        strict_labels: config.strict_labels || args.strict_labels,
     };
+    for spec in &args.require_label {
+        let kind = spec
+            .rsplit_once(':')
+            .and_then(|(label, kind)| Some((label, kind.parse::<LabelType>().ok()?)))
+            .filter(|(label, _)| !label.is_empty());
+        let Some((label, kind)) = kind else {
+            miette::bail!("--require-label {spec}: expected LABEL:FORMAT with FORMAT one of text, url, email, hash, rfc3339, semver, spdx");
+        };
+        options.label_schema.insert(label.to_string(), kind);
+    }
     options
         .trusted_registries
         .extend(args.trusted_registry.iter().cloned());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use miette::{Context, IntoDiagnostic};
-use seatbelt_sbom::{catalog_image, CatalogOptions};
+use seatbelt_sbom::{catalog_image, catalog_image_with, CatalogOptions};
 use seatbelt_scan::deadline::DeadlinePolicy;
 use seatbelt_scan::filter::{self, FilterOptions, SortBy};
 use seatbelt_scan::ignore::IgnoreFile;
@@ -16,7 +16,7 @@ use seatbelt_types::Sbom;
 use seatbelt_vulndb::VulnDb;
 
 use super::sbom::{read_sbom_file, spinner, write_atomically};
-use crate::args::{ScanArgs, ScanFormat, ScanSortBy};
+use crate::args::{ScanArgs, ScanFormat, ScanScanner, ScanSortBy};
 use crate::output::print;
 use crate::Outcome;
 
@@ -26,6 +26,13 @@ const DEFAULT_IGNORE_FILE: &str = ".seatbeltignore.yaml";
 const DEFAULT_CONFIG_FILES: [&str; 2] = ["seatbelt.yaml", ".seatbelt.yaml"];
 
 pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
+    let secret = args.scanners.contains(&ScanScanner::Secret);
+    if secret && args.format == ScanFormat::CyclonedxJson {
+        miette::bail!("--scanners secret: a CycloneDX vulnerability report has no place for secrets; use --format table, json, sarif or markdown");
+    }
+    if !args.scanners.contains(&ScanScanner::Vuln) {
+        return secrets_only(args, quiet);
+    }
     let now = now()?;
     // Local inputs first: a typo in a VEX path should fail before minutes of cataloging.
     let deadlines = deadline_policy(args.config.as_deref())?;
@@ -46,7 +53,7 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
     )
     .into_diagnostic()
     .wrap_err_with(|| format!("cannot open the vulnerability DB at {}", db_path.display()))?;
-    let sbom = sbom(args, quiet)?;
+    let (sbom, secrets) = sbom(args, quiet, secret)?;
 
     let options = ScanOptions {
         deadlines,
@@ -81,17 +88,70 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
 
     let mut bytes = Vec::new();
     render::render(&report, format(args.format), &mut bytes).into_diagnostic()?;
-    match &args.output {
-        Some(path) => write_atomically(path, &bytes)?,
-        None => print(&String::from_utf8_lossy(&bytes))?,
+    if let Some(secrets) = &secrets {
+        bytes = match args.format {
+            ScanFormat::Json => seatbelt_audit::merge_json(&bytes, secrets).into_diagnostic()?,
+            ScanFormat::Sarif => seatbelt_audit::merge_sarif(&bytes, secrets).into_diagnostic()?,
+            _ => [
+                bytes,
+                seatbelt_audit::secrets_table(secrets).into_diagnostic()?,
+            ]
+            .concat(),
+        };
     }
+    output(args, &bytes)?;
     if args.attest.attest {
         attest(args, &report, &db_path, db.built_at(), now)?;
     }
+    let secrets_fail = |t| {
+        secrets
+            .as_ref()
+            .is_some_and(|s| seatbelt_findings::fails(s, t))
+    };
     Ok(match args.fail_on {
-        Some(threshold) if report.fails(threshold) => Outcome::CheckFailed,
+        Some(threshold) if report.fails(threshold) || secrets_fail(threshold) => {
+            Outcome::CheckFailed
+        }
         _ => Outcome::Ok,
     })
+}
+
+/// `--scanners secret` alone: no DB, no catalog, one walk for the secret rules.
+fn secrets_only(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
+    let image = image_for_secrets(args)?;
+    let spinner = spinner(quiet);
+    let secrets = seatbelt_audit::scan_secrets(&image, &[], &[], env!("CARGO_PKG_VERSION"));
+    spinner.finish_and_clear();
+    let secrets = secrets.into_diagnostic()?;
+    let format = match args.format {
+        ScanFormat::Json => seatbelt_findings::Format::Json,
+        ScanFormat::Sarif => seatbelt_findings::Format::Sarif,
+        _ => seatbelt_findings::Format::Table,
+    };
+    let mut bytes = Vec::new();
+    seatbelt_findings::render(&secrets, format, &mut bytes).into_diagnostic()?;
+    output(args, &bytes)?;
+    Ok(match args.fail_on {
+        Some(threshold) if seatbelt_findings::fails(&secrets, threshold) => Outcome::CheckFailed,
+        _ => Outcome::Ok,
+    })
+}
+
+fn image_for_secrets(args: &ScanArgs) -> miette::Result<seatbelt_image::Image> {
+    if read_sbom_file(&args.image)?.is_some() {
+        miette::bail!(
+            "--scanners secret reads image layers; {} is an SBOM (scan the image instead)",
+            args.image
+        );
+    }
+    super::open_image(&args.image, &args.source)
+}
+
+fn output(args: &ScanArgs, bytes: &[u8]) -> miette::Result<()> {
+    match &args.output {
+        Some(path) => write_atomically(path, bytes),
+        None => print(&String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// The scan time: `SOURCE_DATE_EPOCH` when set (reproducible reports), else now.
@@ -133,16 +193,39 @@ fn ignore_file_path(explicit: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-fn sbom(args: &ScanArgs, quiet: bool) -> miette::Result<Sbom> {
-    if let Some(sbom) = read_sbom_file(&args.image)? {
-        return Ok(sbom);
+/// The SBOM, and with `secret` the secret findings from the same walk over the layers.
+fn sbom(
+    args: &ScanArgs,
+    quiet: bool,
+    secret: bool,
+) -> miette::Result<(Sbom, Option<seatbelt_findings::Report>)> {
+    if !secret {
+        if let Some(sbom) = read_sbom_file(&args.image)? {
+            return Ok((sbom, None));
+        }
     }
-    let image = super::open_image(&args.image, &args.source)?;
+    let image = if secret {
+        image_for_secrets(args)?
+    } else {
+        super::open_image(&args.image, &args.source)?
+    };
+    let mut secrets = secret
+        .then(|| seatbelt_audit::SecretScan::new(&image, &[], &[]))
+        .transpose()
+        .into_diagnostic()?;
     let spinner = spinner(quiet);
-    let sbom = catalog_image(&image, &CatalogOptions::default());
+    let sbom = match secrets.as_mut() {
+        Some(scan) => catalog_image_with(&image, &CatalogOptions::default(), &mut [scan.visitor()]),
+        None => catalog_image(&image, &CatalogOptions::default()),
+    };
     spinner.finish_and_clear();
-    sbom.into_diagnostic()
-        .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))
+    let sbom = sbom
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))?;
+    Ok((
+        sbom,
+        secrets.map(|s| s.into_report(env!("CARGO_PKG_VERSION"))),
+    ))
 }
 
 /// Attests the report to the scanned manifest as cosign's `vuln` predicate: scanner, DB and

@@ -3,9 +3,9 @@
 use seatbelt_findings::RuleInfo;
 use seatbelt_types::Severity;
 
-use crate::image::names::is_secret_name;
 use crate::image::{ConfigCheck, ConfigInput, Hit};
 use crate::secrets::{is_placeholder, redact};
+use seatbelt_findings::is_secret_name;
 
 /// Env secret check; the page is [`DOCS`].
 pub(super) const CHECK: ConfigCheck = ConfigCheck {

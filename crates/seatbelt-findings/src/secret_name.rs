@@ -1,9 +1,11 @@
-//! Whether a setting's name says it holds a secret (env vars, labels, build args).
+//! Whether a setting's name says it holds a secret: one heuristic for the Dockerfile rule
+//! (`ENV`/`ARG`/`LABEL`) and the image audit (config `Env`, labels), so both flag the same names.
 
-/// Name fragments (upper case) that mark a secret.
+/// Name fragments (upper case, `-` and `.` read as `_`) that mark a secret.
 const SECRET_NAME_PARTS: &[&str] = &[
     "PASSWORD",
     "PASSWD",
+    "PASSPHRASE",
     "SECRET",
     "TOKEN",
     "API_KEY",
@@ -14,14 +16,14 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "AUTH_KEY",
 ];
 
-/// Suffixes that make the value a reference to a secret (a path, a file) rather than the secret:
-/// `POSTGRES_PASSWORD_FILE=/run/secrets/db` is the recommended practice.
+/// Suffixes that make the value a reference to a secret (a path, a file, an id) rather than the
+/// secret: `POSTGRES_PASSWORD_FILE=/run/secrets/db` is the recommended practice.
 const REFERENCE_SUFFIXES: &[&str] = &[
-    "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_NAME", "_ID", "_LENGTH", "_TYPE",
+    "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_NAME", "_ID", "_LENGTH", "_TYPE", "_ENV",
 ];
 
 /// Whether `name` (an env var, label or build-arg name) says its value is a secret.
-pub(crate) fn is_secret_name(name: &str) -> bool {
+pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase().replace(['.', '-'], "_");
     SECRET_NAME_PARTS.iter().any(|p| upper.contains(p))
         && !REFERENCE_SUFFIXES.iter().any(|s| upper.ends_with(s))
@@ -38,10 +40,20 @@ mod tests {
             "github-token",
             "AWS_SECRET_ACCESS_KEY",
             "com.example.api-key",
+            "GPG_PASSPHRASE",
+            "OAUTH_CLIENT_SECRET",
         ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["PASSWORD_FILE", "PATH", "GPG_KEY", "TOKEN_URL", "LANG"] {
+        for name in [
+            "PASSWORD_FILE",
+            "PATH",
+            "GPG_KEY",
+            "TOKEN_URL",
+            "LANG",
+            "AWS_ACCESS_KEY_ID",
+            "SECRET_ENV",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
     }
