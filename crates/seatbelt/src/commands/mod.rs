@@ -2,6 +2,7 @@
 
 mod copy;
 mod files;
+mod harden;
 mod inspect;
 mod sbom;
 
@@ -20,6 +21,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
+        Command::Harden(args) => harden::run(args, cli.quiet),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
     }
 }

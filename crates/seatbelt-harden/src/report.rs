@@ -1,0 +1,157 @@
+//! The hardening report: every removal and change with its reason, totals, the packages whose
+//! files were removed (they stay installed in the package database), and what was kept because
+//! the entrypoint needs it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::analysis::Needs;
+use crate::plan::{Change, Removal};
+use crate::users::UserPlan;
+
+/// Counts for one reason.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Tally {
+    /// Paths.
+    pub files: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+/// What hardening did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    /// Source reference.
+    pub source: String,
+    /// Source manifest digest.
+    pub base_digest: String,
+    /// The profile used.
+    pub profile: String,
+    /// The user the image now runs as.
+    pub user: UserPlan,
+    /// Entrypoint analysis.
+    pub entrypoint: Needs,
+    /// Every removed path.
+    pub removals: Vec<Removal>,
+    /// Every re-added path with a new mode or owner.
+    pub changes: Vec<Change>,
+    /// Totals per removal reason.
+    pub by_reason: BTreeMap<String, Tally>,
+    /// Files (non-directories) removed.
+    pub files_removed: u64,
+    /// Bytes removed.
+    pub bytes_removed: u64,
+    /// Final-filesystem files before (non-directories).
+    pub files_before: u64,
+    /// Final-filesystem bytes before.
+    pub bytes_before: u64,
+    /// Packages with removed files; they stay in the package database.
+    pub packages_touched: BTreeSet<String>,
+    /// System calls dropped from the default seccomp list, with why.
+    pub seccomp_removed: Vec<String>,
+    /// The added layer's digest and size.
+    pub layer_digest: String,
+    /// Added layer size.
+    pub layer_size: u64,
+}
+
+impl Report {
+    /// A short one-line summary (the `dev.seatbelt.hardened` label).
+    pub fn summary(&self) -> String {
+        format!(
+            "profile={} user={}:{} removed={} files ({} bytes) changed={} shell={}",
+            self.profile,
+            self.user.uid,
+            self.user.gid,
+            self.files_removed,
+            self.bytes_removed,
+            self.changes.len(),
+            if self.entrypoint.shell.is_some() {
+                "kept"
+            } else {
+                "removed"
+            }
+        )
+    }
+
+    /// The report for people.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Hardened {} ({}) with profile {}",
+            self.source, self.base_digest, self.profile
+        );
+        let _ = writeln!(
+            out,
+            "User: {} ({}:{}){}",
+            self.user.name,
+            self.user.uid,
+            self.user.gid,
+            if self.user.added { ", added" } else { ", kept" }
+        );
+        let _ = writeln!(out, "Entrypoint: {}", self.entrypoint.argv.join(" "));
+        if let Some(why) = &self.entrypoint.shell {
+            let _ = writeln!(out, "Shell kept: {why}");
+        }
+        let _ =
+            writeln!(
+            out,
+            "Removed {} of {} files, {} of {} bytes; {} paths changed; added layer {} ({} bytes)",
+            self.files_removed, self.files_before, self.bytes_removed, self.bytes_before,
+            self.changes.len(), self.layer_digest, self.layer_size
+        );
+        let _ = writeln!(out, "\n{:<26} {:>7} {:>12}", "REASON", "FILES", "BYTES");
+        for (reason, t) in &self.by_reason {
+            let _ = writeln!(out, "{reason:<26} {:>7} {:>12}", t.files, t.bytes);
+        }
+        let _ = writeln!(out, "\nKEPT FOR THE ENTRYPOINT");
+        for (path, why) in &self.entrypoint.keep {
+            let _ = writeln!(out, "  /{path}  ({why})");
+        }
+        for (path, why) in &self.entrypoint.keep_trees {
+            let _ = writeln!(out, "  /{path}/…  ({why})");
+        }
+        for u in &self.entrypoint.unresolved {
+            let _ = writeln!(out, "  unresolved: {u}");
+        }
+        if !self.packages_touched.is_empty() {
+            let names: Vec<&str> = self.packages_touched.iter().map(String::as_str).collect();
+            let _ = writeln!(
+                out,
+                "\nPACKAGES WITH FILES REMOVED (still listed in the package database)\n  {}",
+                names.join(" ")
+            );
+        }
+        let _ = writeln!(out, "\nCHANGED");
+        for c in &self.changes {
+            let reasons: Vec<&str> = c.reasons.iter().map(|r| r.label()).collect();
+            let _ = writeln!(
+                out,
+                "  {:04o} -> {:04o} {}:{} {}  ({})",
+                c.mode_before,
+                c.mode_after,
+                c.uid,
+                c.gid,
+                c.path,
+                reasons.join(", ")
+            );
+        }
+        let _ = writeln!(out, "\nREMOVED");
+        for r in &self.removals {
+            let pkg = r
+                .package
+                .as_deref()
+                .map(|p| format!(" [{p}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<22} {:>10} {}{pkg}",
+                r.reason.label(),
+                r.bytes,
+                r.path
+            );
+        }
+        out
+    }
+}

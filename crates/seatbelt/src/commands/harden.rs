@@ -1,0 +1,104 @@
+//! `seatbelt harden`: rewrite an image into a hardened one (one added layer, a new config),
+//! write it to any destination `copy` supports, and emit the report and run-time profile.
+
+use miette::{Context, IntoDiagnostic};
+use seatbelt_harden::{harden, runtime, HardenOptions, Profile};
+use seatbelt_image::copy::{copy, CopyOptions};
+use seatbelt_image::sink::NoProgress;
+use seatbelt_image::Destination;
+
+use crate::args::{HardenArgs, HardenProfile, ReportFormat};
+use crate::Outcome;
+
+pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
+    let destination: Destination = args.output.parse().into_diagnostic()?;
+    let open_options = super::open_options(&args.source)?;
+    let image = super::open_image_with(&args.source_image, &open_options)?;
+    let options = HardenOptions {
+        profile: match args.profile {
+            HardenProfile::Standard => Profile::Standard,
+            HardenProfile::Strict => Profile::Strict,
+        },
+        keep: args.keep.clone(),
+        keep_tools: args.keep_tool.clone(),
+        writable: args.writable.clone(),
+        allow_env: args.allow_env,
+        healthcheck: args
+            .healthcheck
+            .as_deref()
+            .map(|h| h.split_whitespace().map(str::to_string).collect()),
+    };
+    let hardened = harden(&image, &options)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot harden {}", image.reference))?;
+    let copied = copy(
+        &hardened.image,
+        &destination,
+        &CopyOptions {
+            progress: &NoProgress,
+            preserve_setuid: false,
+            registry: open_options.registry.clone(),
+        },
+    )
+    .into_diagnostic()
+    .wrap_err_with(|| format!("cannot write the hardened image to {destination}"))?;
+    let report = &hardened.report;
+    if let Some(path) = &args.report {
+        let text = match args.report_format {
+            ReportFormat::Table => report.table(),
+            ReportFormat::Json => serde_json::to_string_pretty(report).into_diagnostic()? + "\n",
+        };
+        std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write the report to {}", path.display()))?;
+    }
+    let seccomp_name = args.seccomp_out.as_ref().map(|p| p.display().to_string());
+    if let Some(path) = &args.seccomp_out {
+        let text = serde_json::to_string_pretty(&hardened.seccomp).into_diagnostic()? + "\n";
+        std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write the seccomp profile to {}", path.display()))?;
+    }
+    if let Some(path) = &args.k8s_out {
+        let profile_file = args
+            .seccomp_out
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or("seatbelt-seccomp.json".to_string(), |n| {
+                n.to_string_lossy().into_owned()
+            });
+        std::fs::write(
+            path,
+            runtime::k8s_snippet(report.user.uid, report.user.gid, &profile_file),
+        )
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot write the Kubernetes snippet to {}", path.display()))?;
+    }
+    if !quiet {
+        let digest = copied
+            .manifest_digest
+            .as_ref()
+            .map(|d| format!(" as {d}"))
+            .unwrap_or_default();
+        eprintln!(
+            "Hardened {} to {}{digest}: removed {} files ({} bytes), changed {}, runs as {}:{}",
+            image.reference,
+            copied.destination,
+            report.files_removed,
+            report.bytes_removed,
+            report.changes.len(),
+            report.user.uid,
+            report.user.gid,
+        );
+        if let Some(why) = &report.entrypoint.shell {
+            eprintln!("note: a shell was kept: {why}");
+        }
+        for u in &report.entrypoint.unresolved {
+            eprintln!("warning: {u}; pass --keep PATH for what the entrypoint needs");
+        }
+        let flags = runtime::run_flags(report.user.uid, report.user.gid, seccomp_name.as_deref());
+        println!("docker run {flags} IMAGE");
+        println!("podman run {flags} IMAGE");
+    }
+    Ok(Outcome::Ok)
+}

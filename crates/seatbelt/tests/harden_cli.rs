@@ -1,0 +1,539 @@
+//! `seatbelt harden` end to end: real Debian images with an app layer on top, hardened, then
+//! run from their extracted filesystem in bubblewrap as uid 65532 with a read-only root, every
+//! capability dropped and a tmpfs /tmp — the original too, to compare.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use seatbelt_test::debian::{fixture_image, FixtureImage};
+use seatbelt_test::layers::{Blob, Layer};
+use serde_json::{json, Value};
+
+fn seatbelt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+        .args(args)
+        .output()
+        .expect("the seatbelt binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = seatbelt(args);
+    assert!(
+        out.status.success(),
+        "seatbelt {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("output is UTF-8")
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read")).expect("JSON")
+}
+
+fn blob_path(layout: &Path, digest: &str) -> PathBuf {
+    layout
+        .join("blobs/sha256")
+        .join(digest.trim_start_matches("sha256:"))
+}
+
+/// A copy of a fixture image with `layer` on top and `runtime` merged into its config, as an
+/// OCI layout tagged `app`.
+fn app_image(base: FixtureImage, layer: Layer, runtime: Value, out: &Path) -> String {
+    let fixture = fixture_image(base);
+    let index = read_json(&fixture.join("index.json"));
+    let manifest_digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut manifest = read_json(&blob_path(&fixture, &manifest_digest));
+    let mut config = read_json(&blob_path(
+        &fixture,
+        manifest["config"]["digest"].as_str().unwrap(),
+    ));
+    std::fs::create_dir_all(out.join("blobs/sha256")).unwrap();
+    std::fs::write(out.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    for l in manifest["layers"].as_array().unwrap() {
+        let d = l["digest"].as_str().unwrap();
+        std::fs::copy(blob_path(&fixture, d), blob_path(out, d)).unwrap();
+    }
+    let blob = Blob::new(&layer.finish(), "gzip");
+    std::fs::write(blob_path(out, &blob.digest), &blob.bytes).unwrap();
+    config["rootfs"]["diff_ids"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(blob.diff_id));
+    for (k, v) in runtime.as_object().unwrap() {
+        config["config"][k] = v.clone();
+    }
+    let config_bytes = serde_json::to_vec(&config).unwrap();
+    let config_digest = seatbelt_test::layers::sha256(&config_bytes);
+    std::fs::write(blob_path(out, &config_digest), &config_bytes).unwrap();
+    manifest["config"]["digest"] = json!(config_digest);
+    manifest["config"]["size"] = json!(config_bytes.len());
+    manifest["layers"].as_array_mut().unwrap().push(json!({
+        "mediaType": blob.media_type, "digest": blob.digest, "size": blob.bytes.len()
+    }));
+    let manifest_bytes = serde_json::to_vec(&manifest).unwrap();
+    let digest = seatbelt_test::layers::sha256(&manifest_bytes);
+    std::fs::write(blob_path(out, &digest), &manifest_bytes).unwrap();
+    let index = json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest,
+        "size": manifest_bytes.len(), "annotations": {"org.opencontainers.image.ref.name": "app"}
+    }]});
+    std::fs::write(out.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+    format!("oci-dir:{}:app", out.display())
+}
+
+struct Hardened {
+    reference: String,
+    report: Value,
+    seccomp: PathBuf,
+}
+
+fn harden(source: &str, dir: &Path, extra: &[&str]) -> Hardened {
+    let layout = dir.join("hardened");
+    let reference = format!("oci-dir:{}:hardened", layout.display());
+    let report = dir.join("report.json");
+    let seccomp = dir.join("seccomp.json");
+    let k8s = dir.join("pod.yaml");
+    let mut args = vec![
+        "harden",
+        source,
+        "-o",
+        &reference,
+        "--report",
+        report.to_str().unwrap(),
+        "--report-format",
+        "json",
+        "--seccomp-out",
+        seccomp.to_str().unwrap(),
+        "--k8s-out",
+        k8s.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let stdout = ok(&args);
+    assert!(
+        stdout.contains("docker run --read-only --user 65532:65532 --cap-drop ALL"),
+        "{stdout}"
+    );
+    let pod = std::fs::read_to_string(&k8s).unwrap();
+    assert!(
+        pod.contains("runAsNonRoot: true") && pod.contains("drop: [ALL]"),
+        "{pod}"
+    );
+    Hardened {
+        reference,
+        report: read_json(&report),
+        seccomp,
+    }
+}
+
+fn extract(reference: &str, dir: &Path, name: &str) -> PathBuf {
+    let root = dir.join(name);
+    ok(&["copy", reference, &format!("dir:{}", root.display())]);
+    root
+}
+
+/// The image's final entries as `seatbelt files` lists them.
+fn files(reference: &str) -> Vec<Value> {
+    ok(&["files", reference, "--format", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl"))
+        .collect()
+}
+
+fn deb_packages(reference: &str) -> Vec<String> {
+    let sbom: Value = serde_json::from_str(&ok(&["sbom", reference, "--format", "json"])).unwrap();
+    let mut names: Vec<String> = sbom["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["purl"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("pkg:deb/"))
+        })
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `argv` from `root` in bubblewrap the way a hardened runtime would.
+fn sandbox(root: &Path, uid: u32, workdir: &str, argv: &[String]) -> Command {
+    let mut cmd = Command::new("bwrap");
+    cmd.args(["--ro-bind"]).arg(root).arg("/");
+    cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+    cmd.args(["--unshare-all", "--share-net", "--die-with-parent"]);
+    cmd.args(["--uid", &uid.to_string(), "--gid", &uid.to_string()]);
+    cmd.args(["--cap-drop", "ALL", "--clearenv"]);
+    cmd.args([
+        "--setenv",
+        "PATH",
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    ]);
+    cmd.args(["--chdir", if workdir.is_empty() { "/" } else { workdir }]);
+    cmd.arg("--").args(argv);
+    cmd
+}
+
+fn argv(reference: &str) -> (Vec<String>, String, String) {
+    let inspect: Value =
+        serde_json::from_str(&ok(&["inspect", reference, "--format", "json"])).unwrap();
+    let config = &inspect["config"];
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let mut argv = strings(&config["entrypoint"]);
+    argv.extend(strings(&config["cmd"]));
+    (
+        argv,
+        config["working_dir"].as_str().unwrap_or("").to_string(),
+        config["user"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+/// Checks the hardened image holds no shell, package manager or setuid file (`allowed_shells`
+/// names shells the entrypoint needs).
+fn assert_hardened(reference: &str, allowed: &[&str]) {
+    for entry in files(reference) {
+        let path = entry["path"].as_str().unwrap();
+        let base = path.rsplit('/').next().unwrap();
+        let mode = entry["mode"].as_u64().unwrap();
+        assert_eq!(mode & 0o6000, 0, "{path} keeps setuid/setgid ({mode:o})");
+        let bin = ["bin/", "sbin/", "usr/bin/", "usr/sbin/"]
+            .iter()
+            .any(|d| path.strip_prefix(d).is_some_and(|rest| !rest.contains('/')));
+        if bin && !allowed.contains(&path) {
+            assert!(
+                !["sh", "bash", "dash", "apt", "apt-get", "dpkg", "su", "pip", "pip3"]
+                    .contains(&base),
+                "{path} is still in the hardened image"
+            );
+        }
+        if entry["kind"] != "directory"
+            && entry["kind"] != "symlink"
+            && !path.starts_with("tmp")
+            && path != "var/tmp"
+        {
+            assert_eq!(mode & 0o002, 0, "{path} is world-writable ({mode:o})");
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn http_get(port: u16, path: &str, deadline: Duration) -> Option<String> {
+    let start = Instant::now();
+    while start.elapsed() < deadline {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let _ = write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            let mut body = String::new();
+            if s.read_to_string(&mut body).is_ok() && !body.is_empty() {
+                return Some(body);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+fn serve_and_fetch(root: &Path, uid: u32, workdir: &str, argv: &[String], port: u16) -> String {
+    let mut child = sandbox(root, uid, workdir, argv)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bwrap must be installed (scripts/install-deps.sh)");
+    let got = http_get(port, "/index.html", Duration::from_secs(20));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    got.unwrap_or_else(|| {
+        panic!(
+            "no HTTP answer; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_python_web_app_still_serves_after_hardening() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let layer = Layer::new()
+        .dir("srv")
+        .dir("srv/www")
+        .file("srv/www/index.html", b"hello from the hardened app\n");
+    let source = app_image(
+        FixtureImage::Python,
+        layer,
+        json!({
+            "Entrypoint": ["python3", "-m", "http.server", "--bind", "127.0.0.1"],
+            "Cmd": [port.to_string()],
+            "WorkingDir": "/srv/www",
+            "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+        }),
+        &dir.path().join("source"),
+    );
+    let hardened = harden(&source, dir.path(), &[]);
+    let report = &hardened.report;
+    assert_eq!(report["user"]["uid"], 65532);
+    assert!(report["entrypoint"]["shell"].is_null());
+    let removed: Vec<&str> = report["removals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    for gone in [
+        "/usr/bin/bash",
+        "/usr/bin/dash",
+        "/usr/bin/apt-get",
+        "/usr/bin/dpkg",
+        "/usr/bin/su",
+    ] {
+        assert!(removed.contains(&gone), "{gone} not removed: {removed:?}");
+    }
+    assert!(report["entrypoint"]["keep_trees"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.starts_with("usr/lib/python3.")));
+    // Every removal carries a reason.
+    assert!(report["removals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["reason"].is_string()));
+    assert_hardened(&hardened.reference, &[]);
+
+    // The original layers are reused unchanged: the hardened manifest lists them first.
+    let src: Value = serde_json::from_str(&ok(&["inspect", &source, "--format", "json"])).unwrap();
+    let out: Value =
+        serde_json::from_str(&ok(&["inspect", &hardened.reference, "--format", "json"])).unwrap();
+    let layer_digests = |v: &Value| -> Vec<String> {
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["digest"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (before, after) = (layer_digests(&src), layer_digests(&out));
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after[..before.len()], before[..]);
+    assert_eq!(out["config"]["user"], "65532:65532");
+    assert_eq!(
+        out["config"]["labels"]["org.opencontainers.image.base.digest"],
+        src["manifest_digest"]
+    );
+
+    // The SBOM still lists the same OS packages: the dpkg database was kept.
+    assert_eq!(deb_packages(&source), deb_packages(&hardened.reference));
+
+    let original_root = extract(&source, dir.path(), "original-root");
+    let hardened_root = extract(&hardened.reference, dir.path(), "hardened-root");
+    assert!(!hardened_root.join("usr/bin/bash").exists());
+    let (args, workdir, user) = argv(&hardened.reference);
+    assert_eq!(user, "65532:65532");
+    let before = serve_and_fetch(&original_root, 65532, &workdir, &args, port);
+    let after = serve_and_fetch(&hardened_root, 65532, &workdir, &args, port);
+    assert!(before.contains("hello from the hardened app"), "{before}");
+    assert!(after.contains("hello from the hardened app"), "{after}");
+    assert!(after.starts_with("HTTP/1.0 200"), "{after}");
+    let profile = read_json(&hardened.seccomp);
+    assert_eq!(profile["defaultAction"], "SCMP_ACT_ERRNO");
+}
+
+#[test]
+fn a_static_c_binary_still_prints_after_hardening() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("hello.c");
+    std::fs::write(
+        &src,
+        "#include <stdio.h>\n#include <unistd.h>\nint main(void){printf(\"static hello uid=%d\\n\", (int)getuid());return 0;}\n",
+    )
+    .unwrap();
+    let bin = dir.path().join("hello");
+    let status = Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .status()
+        .expect("gcc");
+    assert!(status.success());
+    let layer =
+        Layer::new()
+            .dir("app")
+            .file_mode("app/hello", &std::fs::read(&bin).unwrap(), 0o755);
+    let source = app_image(
+        FixtureImage::Minbase,
+        layer,
+        json!({"Entrypoint": ["/app/hello"], "WorkingDir": "/app"}),
+        &dir.path().join("source"),
+    );
+    let hardened = harden(&source, dir.path(), &["--profile", "strict"]);
+    assert_hardened(&hardened.reference, &[]);
+    assert_eq!(deb_packages(&source), deb_packages(&hardened.reference));
+    let (args, workdir, _) = argv(&hardened.reference);
+    for (name, reference) in [("original", &source), ("hardened", &hardened.reference)] {
+        let root = extract(reference, dir.path(), name);
+        let out = sandbox(&root, 65532, &workdir, &args)
+            .output()
+            .expect("bwrap");
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "static hello uid=65532\n"
+        );
+    }
+}
+
+#[test]
+fn a_shell_script_entrypoint_is_refused_by_strict_and_keeps_its_shell_in_standard() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = Layer::new().dir("app").file_mode(
+        "app/run.sh",
+        b"#!/bin/sh\nset -e\necho \"script ran in $(pwd)\"\n",
+        0o755,
+    );
+    let source = app_image(
+        FixtureImage::Minbase,
+        layer,
+        json!({"Entrypoint": ["/app/run.sh"], "WorkingDir": "/app"}),
+        &dir.path().join("source"),
+    );
+    let strict = seatbelt(&[
+        "harden",
+        &source,
+        "-o",
+        &format!("oci-dir:{}:x", dir.path().join("strict").display()),
+        "--profile",
+        "strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        message.contains("/app/run.sh is a shell script"),
+        "{message}"
+    );
+    assert!(
+        !dir.path().join("strict/index.json").exists(),
+        "nothing is written when refused"
+    );
+
+    let hardened = harden(&source, dir.path(), &[]);
+    assert!(hardened.report["entrypoint"]["shell"]
+        .as_str()
+        .unwrap()
+        .contains("/app/run.sh"));
+    let root = extract(&hardened.reference, dir.path(), "root");
+    assert!(root.join("bin/sh").exists() || root.join("usr/bin/sh").exists());
+    assert!(
+        !root.join("usr/bin/bash").exists(),
+        "shells the script does not use still go"
+    );
+    assert!(!root.join("usr/bin/apt-get").exists());
+    let (args, workdir, _) = argv(&hardened.reference);
+    let out = sandbox(&root, 65532, &workdir, &args)
+        .output()
+        .expect("bwrap");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "script ran in /app\n");
+}
+
+#[test]
+fn secrets_in_env_are_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = Layer::new().dir("app");
+    let source = app_image(
+        FixtureImage::Minbase,
+        layer,
+        json!({"Entrypoint": ["/usr/bin/true"], "Env": ["DB_PASSWORD=hunter2"]}),
+        &dir.path().join("source"),
+    );
+    let out = seatbelt(&[
+        "harden",
+        &source,
+        "-o",
+        &format!("oci-dir:{}:x", dir.path().join("o").display()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DB_PASSWORD"));
+    ok(&[
+        "harden",
+        &source,
+        "-o",
+        &format!("oci-dir:{}:x", dir.path().join("o").display()),
+        "--allow-env",
+    ]);
+}
+
+#[test]
+fn the_hardened_image_goes_through_a_registry_and_skopeo_reads_it() {
+    use seatbelt_test::registry::DockerRegistry;
+    let dir = tempfile::tempdir().unwrap();
+    let layer = Layer::new().dir("app");
+    let source = app_image(
+        FixtureImage::Minbase,
+        layer,
+        json!({"Entrypoint": ["/usr/bin/true"]}),
+        &dir.path().join("source"),
+    );
+    let registry = DockerRegistry::start();
+    let remote = format!("{}/hardened/minbase:1", registry.host());
+    ok(&["harden", &source, "-o", &remote]);
+    let out = Command::new("skopeo")
+        .args([
+            "inspect",
+            "--tls-verify=false",
+            &format!("docker://{remote}"),
+        ])
+        .output()
+        .expect("skopeo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let inspected: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        inspected["Labels"]["dev.seatbelt.hardened"]
+            .as_str()
+            .map(|s| s.starts_with("profile=standard")),
+        Some(true)
+    );
+    let back = dir.path().join("pulled");
+    ok(&[
+        "copy",
+        &format!("registry:{remote}"),
+        &format!("oci-dir:{}:p", back.display()),
+    ]);
+    assert_hardened(&format!("oci-dir:{}:p", back.display()), &[]);
+}
