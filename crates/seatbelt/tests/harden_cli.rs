@@ -223,7 +223,10 @@ fn assert_hardened(reference: &str, allowed: &[&str]) {
                 "{path} is still in the hardened image"
             );
         }
-        if entry["kind"] != "directory"
+        if !["char-device", "block-device", "fifo"]
+            .iter()
+            .any(|k| entry["kind"] == *k)
+            && entry["kind"] != "directory"
             && entry["kind"] != "symlink"
             && !path.starts_with("tmp")
             && path != "var/tmp"
