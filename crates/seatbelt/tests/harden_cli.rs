@@ -190,7 +190,8 @@ fn sandbox(root: &Path, uid: u32, workdir: &str, argv: &[String]) -> Command {
 fn argv(reference: &str) -> (Vec<String>, String, String) {
     let inspect: Value =
         serde_json::from_str(&ok(&["inspect", reference, "--format", "json"])).unwrap();
-    let config = &inspect["config"];
+    // `inspect --format json` puts entrypoint, cmd, working_dir and user at the top level.
+    let config = &inspect;
     let strings = |v: &Value| -> Vec<String> {
         v.as_array()
             .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
