@@ -39,3 +39,19 @@ $seatbelt sbom "$image" --format cyclonedx-json -o "$out/sbom.cdx.json"
 $seatbelt sbom "$image" --format spdx-json -o "$out/sbom.spdx.json"
 python="${SEATBELT_PYVENV:-${XDG_CACHE_HOME:-$HOME/.cache}/seatbelt/pyvenv}/bin/python"
 "$python" scripts/validate-sbom.py "$out/sbom.cdx.json" "$out/sbom.spdx.json"
+
+step "seatbelt scan: vulnerabilities, offline, from a DB built with db import (the demo's hand-written advisories)"
+rm -f "$out/db"
+$seatbelt -q db import --db "$out/db" --fresh examples/advisories
+$seatbelt db status --db "$out/db"
+$seatbelt scan "$image" --offline --db "$out/db"
+$seatbelt scan "$image" --offline --db "$out/db" --format sarif -o "$out/scan.sarif"
+"$python" scripts/validate-sarif.py "$out/scan.sarif"
+
+step "seatbelt audit: what the built image gets wrong (root user, setuid files, shells, secrets…)"
+$seatbelt audit "$image" --format json -o "$out/audit.json"
+$seatbelt audit "$image" | head -30
+
+step "seatbelt lint: a first Dockerfile, checked before it is built"
+# Exit 1 means "findings at or above --fail-on" (low by default), as hadolint does; 2 is an error.
+$seatbelt lint examples/app/Dockerfile || [ $? -eq 1 ]

@@ -93,6 +93,13 @@ pub fn analyse(
     if let Some(program) = argv.first() {
         match a.command(program, &workdir) {
             Some(resolved) => {
+                // A loop here means the container cannot start at all: say so, not a warning.
+                if let Err(e) = index.resolve(&resolved) {
+                    return Err(HardenError::Entrypoint {
+                        program: program.clone(),
+                        why: e.to_string(),
+                    });
+                }
                 a.enqueue(&resolved, "entrypoint");
                 if is_shell(&resolved, index) && argv.iter().skip(1).any(|x| x == "-c") {
                     a.needs.shell = Some(format!(
@@ -135,6 +142,13 @@ pub fn analyse(
                     .is_some_and(|n| n.kind == EntryKind::File)
                 {
                     a.enqueue(&resolved, "named on the command line");
+                    // A program given a shell's path (an inherited `CMD ["/bin/sh"]`, a
+                    // supervisor's argument) may run it: keep it, and let strict refuse.
+                    if is_shell(&resolved, index) && a.needs.shell.is_none() {
+                        a.needs.shell = Some(format!(
+                            "the command line names the shell {arg} as an argument"
+                        ));
+                    }
                 }
             }
         }

@@ -51,4 +51,20 @@ pub enum HardenError {
         /// The path.
         path: String,
     },
+    /// `/etc/passwd` or `/etc/group` cannot be rewritten safely.
+    #[error("/{path} {why}; hardening adds its user by rewriting this file and will not replace it with a partial copy: fix the file in the image first")]
+    AccountFile {
+        /// The path inside the image.
+        path: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The entrypoint cannot be resolved inside the image.
+    #[error("the entrypoint {program} cannot be resolved inside the image: {why}; fix ENTRYPOINT/CMD or the image's symlinks")]
+    Entrypoint {
+        /// The program as configured.
+        program: String,
+        /// Why.
+        why: String,
+    },
 }

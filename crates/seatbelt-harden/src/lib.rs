@@ -6,13 +6,14 @@
 //! image ([`assemble`]) — the original layers unchanged — ready for `seatbelt_image::copy` to any
 //! destination, with a [`report`] and the run-time profile ([`runtime`]).
 //!
-//! Seams for later work: signing and attestation take the returned image's manifest digest;
-//! `audit` findings before and after can be added to [`report::Report`] by running the audit
-//! over the original and the returned image.
+//! Audit findings before and after ([`audit::compare`]) cost two more walks, so callers run
+//! them when a report is wanted and put them in [`report::Report::audit`]; signing and
+//! attestation take the written image's manifest digest.
 #![deny(missing_docs)]
 
 pub mod analysis;
 pub mod assemble;
+pub mod audit;
 pub mod config;
 pub mod elf;
 mod error;
@@ -23,6 +24,7 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod runtime;
+pub mod seccomp_bpf;
 pub mod shebang;
 pub mod users;
 
@@ -111,6 +113,9 @@ pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, Harden
     if !workdir.is_empty() && idx.nodes.contains_key(&workdir) {
         writable.push(workdir);
     }
+    for path in ["etc/passwd", "etc/group"] {
+        check_account_file(&idx, path)?;
+    }
     let needs = analysis::analyse(&idx, &image.config, &options.keep)?;
     if let (Some(why), Profile::Strict) = (&needs.shell, options.profile) {
         return Err(HardenError::ShellNeeded { why: why.clone() });
@@ -192,6 +197,7 @@ pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, Harden
         seccomp_removed,
         layer_digest: layer.digest.to_string(),
         layer_size: layer.size,
+        audit: None,
     };
     let new_config = config::rewrite(
         &image.config.value,
@@ -210,4 +216,32 @@ pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, Harden
         report,
         seccomp,
     })
+}
+
+/// The account file at `path` must be absent or a regular file whose whole content was held,
+/// else rewriting it would drop accounts (or write through a symlink).
+fn check_account_file(idx: &index::FsIndex, path: &str) -> Result<(), HardenError> {
+    let Some(node) = idx.nodes.get(path) else {
+        return Ok(());
+    };
+    let why = if node.kind != EntryKind::File {
+        Some(format!("is a {:?}, not a regular file", node.kind).to_lowercase())
+    } else if node.size > limits::MAX_ACCOUNT_FILE_BYTES {
+        Some(format!(
+            "is {} bytes, over the {}-byte limit for account files (MAX_ACCOUNT_FILE_BYTES)",
+            node.size,
+            limits::MAX_ACCOUNT_FILE_BYTES
+        ))
+    } else if !idx.held.contains_key(path) {
+        Some("could not be read whole during the walk".to_string())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(HardenError::AccountFile {
+            path: path.to_string(),
+            why,
+        }),
+        None => Ok(()),
+    }
 }

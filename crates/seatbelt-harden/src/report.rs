@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::analysis::Needs;
+use crate::audit::AuditComparison;
 use crate::plan::{Change, Removal};
 use crate::users::UserPlan;
 
@@ -53,6 +54,10 @@ pub struct Report {
     pub layer_digest: String,
     /// Added layer size.
     pub layer_size: u64,
+    /// Audit findings before and after, when the caller ran the audit
+    /// ([`crate::audit::compare`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditComparison>,
 }
 
 impl Report {
@@ -104,6 +109,18 @@ impl Report {
         let _ = writeln!(out, "\n{:<26} {:>7} {:>12}", "REASON", "FILES", "BYTES");
         for (reason, t) in &self.by_reason {
             let _ = writeln!(out, "{reason:<26} {:>7} {:>12}", t.files, t.bytes);
+        }
+        if let Some(audit) = &self.audit {
+            let _ = writeln!(out, "\n{:<10} {:>7} {:>7}", "AUDIT RULE", "BEFORE", "AFTER");
+            for (rule, (before, after)) in audit.by_rule() {
+                let _ = writeln!(out, "{rule:<10} {before:>7} {after:>7}");
+            }
+            if !audit.after.is_empty() {
+                let _ = writeln!(out, "\nAUDIT FINDINGS LEFT");
+                for f in &audit.after {
+                    let _ = writeln!(out, "  {} {:<8} {}", f.rule_id, f.severity, f.message);
+                }
+            }
         }
         let _ = writeln!(out, "\nKEPT FOR THE ENTRYPOINT");
         for (path, why) in &self.entrypoint.keep {

@@ -68,10 +68,22 @@ pub fn plan(
             };
         }
     }
+    // Reuse whatever name already has the uid; never take over a `nonroot` name that another
+    // uid holds (that user would then own the app's files).
     let existing = passwd_text
         .lines()
         .filter_map(parse_line)
-        .find(|(name, uid, _)| *name == "nonroot" || *uid == NONROOT_ID);
+        .find(|(_, uid, _)| *uid == NONROOT_ID);
+    let taken = |candidate: &str| {
+        passwd_text
+            .lines()
+            .filter_map(parse_line)
+            .any(|(name, _, _)| name == candidate)
+    };
+    let new_name = ["nonroot", "seatbelt-nonroot", "nonroot-65532"]
+        .into_iter()
+        .find(|n| !taken(n))
+        .unwrap_or("nonroot-65532");
     let mut new_passwd = None;
     let mut new_group = None;
     let name = match existing {
@@ -82,10 +94,10 @@ pub fn plan(
                 text.push('\n');
             }
             text.push_str(&format!(
-                "nonroot:x:{NONROOT_ID}:{NONROOT_ID}:nonroot:/nonexistent:{nologin}\n"
+                "{new_name}:x:{NONROOT_ID}:{NONROOT_ID}:nonroot:/nonexistent:{nologin}\n"
             ));
             new_passwd = Some(text.into_bytes());
-            "nonroot".to_string()
+            new_name.to_string()
         }
     };
     let group_text = group.map(String::from_utf8_lossy).unwrap_or_default();
@@ -98,7 +110,17 @@ pub fn plan(
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
-        text.push_str(&format!("nonroot:x:{NONROOT_ID}:\n"));
+        let group_taken = |candidate: &str| {
+            group_text
+                .lines()
+                .filter_map(parse_line)
+                .any(|(n, _, _)| n == candidate)
+        };
+        let group_name = ["nonroot", "seatbelt-nonroot", "nonroot-65532"]
+            .into_iter()
+            .find(|n| !group_taken(n))
+            .unwrap_or("nonroot-65532");
+        text.push_str(&format!("{group_name}:x:{NONROOT_ID}:\n"));
         new_group = Some(text.into_bytes());
     }
     UserPlan {
@@ -131,6 +153,25 @@ mod tests {
         assert!(String::from_utf8(p.group.unwrap())
             .unwrap()
             .contains("nonroot:x:65532:"));
+    }
+
+    #[test]
+    fn never_takes_over_a_nonroot_name_held_by_another_uid() {
+        let p = plan(
+            "",
+            Some(b"root:x:0:0::/:/bin/sh\nnonroot:x:1000:1000::/:/bin/sh\n"),
+            Some(b"nonroot:x:1000:\n"),
+            "/sbin/nologin",
+        );
+        assert_eq!((p.uid, p.name.as_str()), (65532, "seatbelt-nonroot"));
+        let passwd = String::from_utf8(p.passwd.unwrap()).unwrap();
+        assert!(passwd.contains("\nseatbelt-nonroot:x:65532:65532:"));
+        assert!(String::from_utf8(p.group.unwrap())
+            .unwrap()
+            .ends_with("seatbelt-nonroot:x:65532:\n"));
+        let reuse = plan("", Some(b"nobody2:x:65532:65532::/:/x\n"), None, "/x");
+        assert_eq!(reuse.name, "nobody2");
+        assert!(reuse.passwd.is_none());
     }
 
     #[test]

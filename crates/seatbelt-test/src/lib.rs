@@ -3,3 +3,4 @@
 pub mod debian;
 pub mod layers;
 pub mod registry;
+pub mod tools;

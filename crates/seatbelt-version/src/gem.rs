@@ -27,6 +27,8 @@ pub(crate) struct GemVersion {
     /// The version as written, `-` already read as `.pre.`.
     text: String,
     segments: Vec<Segment>,
+    /// `canonical_segments`, computed once: every comparison uses them.
+    canonical: Vec<Segment>,
 }
 
 impl VersionScheme for Gem {
@@ -42,8 +44,7 @@ impl VersionScheme for Gem {
         let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
         check_pattern(trimmed)?;
         let text = trimmed.replace('-', ".pre.");
-        let segments = split_segments(&text);
-        Ok(GemVersion { text, segments })
+        Ok(GemVersion::new(text))
     }
 
     fn satisfies(version: &GemVersion, range: &str) -> Result<bool, String> {
@@ -128,27 +129,38 @@ fn split_segments(text: &str) -> Vec<Segment> {
 }
 
 impl GemVersion {
-    /// `canonical_segments`: trailing zeros dropped from the numeric part and from the part
-    /// after the first letters.
-    fn canonical(&self) -> Vec<Segment> {
-        let split = self
-            .segments
-            .iter()
-            .position(|s| matches!(s, Segment::Letters(_)))
-            .unwrap_or(self.segments.len());
-        let (numbers, rest) = self.segments.split_at(split);
-        let trim = |part: &[Segment]| {
-            let end = part
-                .iter()
-                .rposition(|s| !matches!(s, Segment::Number(n) if n.is_zero()))
-                .map_or(0, |i| i + 1);
-            part[..end].to_vec()
-        };
-        let mut canonical = trim(numbers);
-        canonical.extend(trim(rest));
-        canonical
+    fn new(text: String) -> GemVersion {
+        let segments = split_segments(&text);
+        let canonical = canonical(&segments);
+        GemVersion {
+            text,
+            segments,
+            canonical,
+        }
     }
+}
 
+/// `canonical_segments`: trailing zeros dropped from the numeric part and from the part
+/// after the first letters.
+fn canonical(segments: &[Segment]) -> Vec<Segment> {
+    let split = segments
+        .iter()
+        .position(|s| matches!(s, Segment::Letters(_)))
+        .unwrap_or(segments.len());
+    let (numbers, rest) = segments.split_at(split);
+    let trim = |part: &[Segment]| {
+        let end = part
+            .iter()
+            .rposition(|s| !matches!(s, Segment::Number(n) if n.is_zero()))
+            .map_or(0, |i| i + 1);
+        part[..end].to_vec()
+    };
+    let mut canonical = trim(numbers);
+    canonical.extend(trim(rest));
+    canonical
+}
+
+impl GemVersion {
     fn is_prerelease(&self) -> bool {
         self.text.bytes().any(|b| b.is_ascii_alphabetic())
     }
@@ -170,7 +182,7 @@ impl GemVersion {
             })
             .collect::<Vec<_>>()
             .join(".");
-        GemVersion { text, segments }
+        GemVersion::new(text)
     }
 
     /// `Gem::Version#release`: the version without its pre-release part.
@@ -198,7 +210,7 @@ impl GemVersion {
 
 impl Ord for GemVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        let (a, b) = (self.canonical(), other.canonical());
+        let (a, b) = (&self.canonical, &other.canonical);
         let zero = Segment::Number(Num::zero());
         for i in 0..a.len().max(b.len()) {
             let (x, y) = (a.get(i).unwrap_or(&zero), b.get(i).unwrap_or(&zero));

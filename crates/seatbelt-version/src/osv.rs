@@ -37,7 +37,9 @@ pub fn osv_affected(
         fixed: None,
         git_ranges_skipped: false,
     };
-    let mut installed_by_scheme: [Option<Version>; 2] = [None, None];
+    // The installed version, read once per scheme it is compared under.
+    let mut as_ecosystem: Option<Version> = None;
+    let mut as_semver: Option<Version> = None;
     for range in ranges {
         let range_scheme = match range.kind {
             RangeKind::Git => {
@@ -47,16 +49,15 @@ pub fn osv_affected(
             RangeKind::Ecosystem => scheme,
             RangeKind::Semver => Scheme::Semver,
         };
-        let slot = usize::from(range.kind == RangeKind::Semver);
-        let installed = match &installed_by_scheme[slot] {
-            Some(v) => v.clone(),
-            None => {
-                let parsed = range_scheme.parse(version)?;
-                installed_by_scheme[slot] = Some(parsed.clone());
-                parsed
-            }
+        let slot = match range.kind {
+            RangeKind::Semver => &mut as_semver,
+            _ => &mut as_ecosystem,
         };
-        if let Some(fix) = evaluate(range_scheme, &installed, &range.events)? {
+        let installed = match slot.take() {
+            Some(parsed) => slot.insert(parsed),
+            None => slot.insert(range_scheme.parse(version)?),
+        };
+        if let Some(fix) = evaluate(range_scheme, installed, &range.events)? {
             verdict.affected = true;
             verdict.fixed = match (verdict.fixed.take(), fix) {
                 (Some(a), Some(b)) => Some(lower(range_scheme, a, b)),
@@ -64,7 +65,7 @@ pub fn osv_affected(
             };
         }
     }
-    if !verdict.affected && listed(scheme, version, versions) {
+    if !verdict.affected && !versions.is_empty() && listed(scheme, version, versions) {
         verdict.affected = true;
     }
     Ok(verdict)

@@ -28,50 +28,74 @@ impl VersionScheme for Semver {
     }
 }
 
-/// A non-negative integer as its digits, without leading zeros (`"0"` for zero).
+/// A non-negative integer of any size: inline while it has at most [`SMALL_DIGITS`] digits (every
+/// real version number), as its digits beyond that, so no value overflows and the common case
+/// allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Num(String);
+pub(crate) enum Num {
+    /// Fewer than 10^19.
+    Small(u64),
+    /// At least 10^19: the digits, without leading zeros.
+    Big(String),
+}
+
+/// Any run of this many digits fits a `u64` (10^19 - 1 < 2^64).
+const SMALL_DIGITS: usize = 19;
 
 impl Num {
     /// Zero.
     pub(crate) fn zero() -> Num {
-        Num("0".into())
+        Num::Small(0)
     }
 
-    /// Reads a run of digits (the caller has checked they are digits).
+    /// Reads a run of ASCII digits (the caller has checked they are digits).
     pub(crate) fn from_digits(digits: &str) -> Num {
         let trimmed = digits.trim_start_matches('0');
-        Num(if trimmed.is_empty() {
-            "0".into()
+        if trimmed.len() <= SMALL_DIGITS {
+            Num::Small(trimmed.parse().unwrap_or(0))
         } else {
-            trimmed.into()
-        })
+            Num::Big(trimmed.to_string())
+        }
     }
 
     /// This number plus one, at any length.
     pub(crate) fn succ(&self) -> Num {
-        let mut digits = self.0.clone().into_bytes();
-        for digit in digits.iter_mut().rev() {
-            if *digit == b'9' {
-                *digit = b'0';
-            } else {
-                *digit += 1;
-                return Num(String::from_utf8(digits).unwrap_or_default());
-            }
+        match self {
+            Num::Small(n) if *n < 9_999_999_999_999_999_999 => Num::Small(n + 1),
+            Num::Small(n) => Num::from_digits(&increment(&n.to_string())),
+            Num::Big(digits) => Num::Big(increment(digits)),
         }
-        digits.insert(0, b'1');
-        Num(String::from_utf8(digits).unwrap_or_default())
     }
 
     /// Whether this is zero.
     pub(crate) fn is_zero(&self) -> bool {
-        self.0 == "0"
+        matches!(self, Num::Small(0))
     }
+}
+
+/// Adds one to a string of digits.
+fn increment(digits: &str) -> String {
+    let mut bytes = digits.as_bytes().to_vec();
+    for digit in bytes.iter_mut().rev() {
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            return String::from_utf8(bytes).unwrap_or_default();
+        }
+    }
+    bytes.insert(0, b'1');
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 impl Ord for Num {
     fn cmp(&self, other: &Self) -> Ordering {
-        cmp_digits(&self.0, &other.0)
+        match (self, other) {
+            (Num::Small(a), Num::Small(b)) => a.cmp(b),
+            (Num::Small(_), Num::Big(_)) => Ordering::Less,
+            (Num::Big(_), Num::Small(_)) => Ordering::Greater,
+            (Num::Big(a), Num::Big(b)) => cmp_digits(a, b),
+        }
     }
 }
 
@@ -83,7 +107,10 @@ impl PartialOrd for Num {
 
 impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Num::Small(n) => n.fmt(f),
+            Num::Big(digits) => f.write_str(digits),
+        }
     }
 }
 
@@ -403,6 +430,14 @@ mod tests {
         assert!(strict("1.0.0-99999999999999999999999") < strict("1.0.0-a"));
         assert_eq!(Num::from_digits("999").succ(), Num::from_digits("1000"));
         assert_eq!(Num::from_digits("0").succ(), Num::from_digits("1"));
+        let edge = Num::from_digits("9999999999999999999");
+        assert_eq!(edge.succ(), Num::from_digits("10000000000000000000"));
+        assert!(edge < edge.succ());
+        assert_eq!(edge.succ().to_string(), "10000000000000000000");
+        assert_eq!(
+            Num::from_digits("00000000000000000000000042"),
+            Num::from_digits("42")
+        );
     }
 
     #[test]

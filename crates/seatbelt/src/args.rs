@@ -42,6 +42,26 @@ pub(crate) enum Command {
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
     Sbom(SbomArgs),
+    /// Lint Dockerfiles: security and best-practice rules (hadolint ids work as aliases).
+    Lint(LintArgs),
+    /// Print a lint rule's documentation, or list every rule.
+    Rule(RuleArgs),
+    /// Audit a built image: root user, setuid files, shells, credentials and secrets in every layer.
+    Audit(AuditArgs),
+    /// Find known vulnerabilities in an image or SBOM, with fix deadlines, KEV and EPSS; VEX-aware.
+    Scan(ScanArgs),
+    /// Build, update, share and inspect the vulnerability DB (`import` offline, `update` online).
+    Db(DbArgs),
+    /// Compare versions and check ranges by an ecosystem's own rules ("why is this flagged?").
+    #[command(subcommand)]
+    Version(VersionCommand),
+    /// Create or import signing keys in cosign's formats.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign an image's manifest digest as cosign does (`sha256-<hex>.sig`).
+    Sign(SignArgs),
+    /// Verify an image's cosign signatures against a public key (exit 1 when none verifies).
+    Verify(VerifyArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -51,21 +71,8 @@ pub(crate) struct SourceOptions {
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub(crate) platform: Option<String>,
 
-    /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.
-    #[arg(long, requires = "password_stdin")]
-    pub(crate) username: Option<String>,
-
-    /// Read the registry password or token from standard input.
-    #[arg(long, requires = "username")]
-    pub(crate) password_stdin: bool,
-
-    /// Allow plain HTTP to this registry host[:port] (loopback registries are always allowed).
-    #[arg(long, value_name = "HOST[:PORT]")]
-    pub(crate) insecure_registry: Vec<String>,
-
-    /// Read registry credentials from this Docker config file instead of ~/.docker/config.json.
-    #[arg(long, value_name = "FILE", env = "SEATBELT_DOCKER_CONFIG")]
-    pub(crate) docker_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
 }
 
 /// Output format of `inspect`.
@@ -86,6 +93,205 @@ pub(crate) struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
     pub(crate) format: InspectFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt lint`.
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Dockerfiles to lint (`-` reads standard input).
+    #[arg(value_name = "DOCKERFILE", default_value = "Dockerfile")]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// Output format: table, json, sarif, checkstyle or gitlab.
+    #[arg(long, default_value = "table")]
+    pub(crate) format: seatbelt_findings::Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at least this severe (default: the config's, else low).
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Config file (default: .seatbelt.yaml, else .hadolint.yaml, in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Only allow base images from this registry (repeatable; adds to the config's).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) trusted_registry: Vec<String>,
+
+    /// Require base images to be pinned by digest.
+    #[arg(long)]
+    pub(crate) require_digest: bool,
+
+    /// Turn a rule off, by id or hadolint alias (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub(crate) ignore: Vec<String>,
+}
+
+/// `seatbelt rule`.
+#[derive(Debug, Args)]
+pub(crate) struct RuleArgs {
+    /// The rule id (SB1008) or hadolint alias (DL3008); without it, every rule is listed.
+    pub(crate) id: Option<String>,
+
+    /// Write one markdown page per rule (and an index) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "id")]
+    pub(crate) generate_docs: Option<PathBuf>,
+
+    /// With --generate-docs: write nothing, exit 1 when the pages differ from the code.
+    #[arg(long, requires = "generate_docs")]
+    pub(crate) check: bool,
+}
+
+/// Which audit scanners run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AuditScanner {
+    /// Image config: user, healthcheck, secrets in Env/Labels/history, tag, age.
+    Config,
+    /// Files: setuid/setgid, world-writable, shells, package managers, credential files.
+    Files,
+    /// Secret rules over the content of every version of every file.
+    Secret,
+}
+
+/// `seatbelt audit`.
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// The image to audit (any reference form, `dir:PATH` root filesystems included).
+    pub(crate) image: String,
+
+    /// Output format: table, json, sarif, checkstyle or gitlab.
+    #[arg(long, default_value = "table", value_name = "FORMAT")]
+    pub(crate) format: seatbelt_findings::Format,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at least this severe (critical, high, medium, low, negligible).
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Config file (default: .seatbelt.yaml, or .hadolint.yaml, in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Rule ids (or aliases) to leave out; repeat or separate with commas.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+
+    /// Scanners to run.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "config,files,secret"
+    )]
+    pub(crate) scanners: Vec<AuditScanner>,
+
+    /// Report images created longer ago than this many days (default 365, or the config's).
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) max_image_age_days: Option<u64>,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// For people: findings grouped by remediation deadline.
+    Table,
+    /// The full report model.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// CycloneDX 1.6 vulnerability report with VEX analysis.
+    CyclonedxJson,
+    /// Markdown (pull-request comments, job summaries).
+    Markdown,
+}
+
+/// `--sort-by` keys of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanSortBy {
+    /// Most severe first.
+    Severity,
+    /// Known exploited first, earliest CISA due date first.
+    Kev,
+    /// Highest exploit probability first.
+    Epss,
+    /// By package name.
+    Package,
+}
+
+/// `seatbelt scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The image, or an SBOM file (`sbom:FILE` or a path to a JSON SBOM).
+    pub(crate) image: String,
+
+    /// The vulnerability DB (default: $XDG_CACHE_HOME/seatbelt/db).
+    #[arg(long, value_name = "PATH", env = "SEATBELT_DB")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// Never touch the network for the DB: use it as it is.
+    #[arg(long)]
+    pub(crate) offline: bool,
+
+    /// Do not update the DB even when it is older than --db-max-age.
+    #[arg(long)]
+    pub(crate) skip_db_update: bool,
+
+    /// Update the DB first when it is older than this many hours.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub(crate) db_max_age: u64,
+
+    /// Report only these severities (comma-separated: critical,high,medium,low,negligible,unknown).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) severity: Vec<seatbelt_types::Severity>,
+
+    /// Leave out vulnerabilities with no fixed version.
+    #[arg(long)]
+    pub(crate) ignore_unfixed: bool,
+
+    /// Exit 1 when an unsuppressed finding is at least this severe.
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Report only known-exploited vulnerabilities (CISA KEV).
+    #[arg(long)]
+    pub(crate) only_kev: bool,
+
+    /// VEX documents (OpenVEX or CycloneDX VEX): `not_affected` and `fixed` statements suppress.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) vex: Vec<PathBuf>,
+
+    /// Ignore file (default: .seatbeltignore.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignore_file: Option<PathBuf>,
+
+    /// Config file with `scan: deadlines:` (default: seatbelt.yaml or .seatbelt.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Order of findings.
+    #[arg(long, value_enum, default_value_t = ScanSortBy::Severity)]
+    pub(crate) sort_by: ScanSortBy,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
@@ -161,6 +367,19 @@ pub(crate) struct HardenArgs {
     /// Write a Kubernetes Pod/securityContext snippet to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) k8s_out: Option<PathBuf>,
+
+    /// Also write the seccomp profile compiled to BPF for this machine's architecture (what
+    /// `bwrap --seccomp FD` loads).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) seccomp_bpf: Option<PathBuf>,
+
+    /// Sign the written image (cosign format) with --key.
+    #[arg(long, requires = "key")]
+    pub(crate) sign: bool,
+
+    /// The private key for --sign (cosign's encrypted PEM, or unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE", requires = "sign")]
+    pub(crate) key: Option<PathBuf>,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
@@ -238,6 +457,254 @@ pub(crate) struct SbomArgs {
     /// Write to this file (atomically: it appears whole or not at all) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt db`.
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// The DB file (default $XDG_CACHE_HOME/seatbelt/db).
+    #[arg(long, global = true, env = "SEATBELT_DB", value_name = "PATH")]
+    pub(crate) db: Option<PathBuf>,
+
+    /// The action.
+    #[command(subcommand)]
+    pub(crate) command: DbCommand,
+}
+
+/// `seatbelt db` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import OSV files, directories and all.zip exports, Alpine secdb, the Debian tracker JSON,
+    /// CISA KEV and EPSS CSV (format sniffed from the content); swaps the new DB in atomically.
+    Import(DbImportArgs),
+    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and rebuild the DB from them.
+    Update(DbUpdateArgs),
+    /// Push the DB to a registry as an OCI artifact.
+    Push(DbPushArgs),
+    /// Pull a DB pushed with `db push`, verify it and swap it in.
+    Pull(DbPullArgs),
+    /// Show the DB's schema, age, sources and record counts.
+    Status(DbStatusArgs),
+}
+
+/// `seatbelt db import`.
+#[derive(Debug, Args)]
+pub(crate) struct DbImportArgs {
+    /// Files, directories (read recursively) or archives.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Start from an empty DB instead of adding to the current one.
+    #[arg(long)]
+    pub(crate) fresh: bool,
+
+    /// Print the import summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `seatbelt db update`.
+#[derive(Debug, Args)]
+pub(crate) struct DbUpdateArgs {
+    /// A source URL (or local path) to use instead of the defaults; repeat for several.
+    #[arg(long = "source", value_name = "URL")]
+    pub(crate) sources: Vec<String>,
+
+    /// The expected `sha256:HEX` of the --source at the same position; repeat for several.
+    #[arg(long = "checksum", value_name = "sha256:HEX")]
+    pub(crate) checksums: Vec<String>,
+
+    /// A SHA256SUMS-style file (URL or path) listing every source by its file name.
+    #[arg(long, value_name = "URL")]
+    pub(crate) checksum_file: Option<String>,
+
+    /// Print the update summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `seatbelt db push`.
+#[derive(Debug, Args)]
+pub(crate) struct DbPushArgs {
+    /// Where to push, e.g. registry.example.com/seatbelt/db:latest.
+    pub(crate) reference: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+/// `seatbelt db pull`.
+#[derive(Debug, Args)]
+pub(crate) struct DbPullArgs {
+    /// What to pull, by tag or digest.
+    pub(crate) reference: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArgs,
+}
+
+/// Registry access: credentials, plain-HTTP hosts and the Docker config file.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct RegistryArgs {
+    /// User name for the registry (with --password-stdin); otherwise ~/.docker/config.json is used.
+    #[arg(long, requires = "password_stdin")]
+    pub(crate) username: Option<String>,
+
+    /// Read the registry password or token from standard input.
+    #[arg(long, requires = "username")]
+    pub(crate) password_stdin: bool,
+
+    /// Allow plain HTTP to this registry host[:port] (loopback registries are always allowed).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub(crate) insecure_registry: Vec<String>,
+
+    /// Read registry credentials from this Docker config file instead of ~/.docker/config.json.
+    #[arg(long, value_name = "FILE", env = "SEATBELT_DOCKER_CONFIG")]
+    pub(crate) docker_config: Option<PathBuf>,
+}
+
+/// Output format of `db status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DbStatusFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+/// `seatbelt db status`.
+#[derive(Debug, Args)]
+pub(crate) struct DbStatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DbStatusFormat::Table)]
+    pub(crate) format: DbStatusFormat,
+}
+
+/// The version schemes, as `seatbelt version` names them.
+fn scheme_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(seatbelt_version::Scheme::ALL.map(|s| s.name()))
+}
+
+/// `seatbelt version`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum VersionCommand {
+    /// Print -1, 0 or 1 as version A is older than, the same as, or newer than version B.
+    #[command(
+        after_help = "Example: seatbelt version compare deb 1:2.0-1 2.1-1   # prints 1 (the epoch wins)"
+    )]
+    Compare {
+        /// The version scheme.
+        #[arg(value_parser = scheme_names())]
+        scheme: String,
+        /// The first version.
+        #[arg(allow_hyphen_values = true)]
+        a: String,
+        /// The second version.
+        #[arg(allow_hyphen_values = true)]
+        b: String,
+    },
+    /// Print true or false as VERSION is inside RANGE, written in the ecosystem's own syntax.
+    #[command(after_help = "RANGE syntax per scheme:
+  npm     node-semver ranges: ^1.2.3, ~1.2, >=1.0.0 <2.0.0, 1.2.x, 1.0.0 - 2.0.0, … || …
+  cargo   Cargo requirements: ^1.2, ~1.2.3, >=1.0, <2.0, =1.2.3, *
+  pep440  PEP 440 specifiers: >=1.0,<2.0  ~=1.4.2  ==1.*  !=1.3
+  maven   Maven ranges: [1.0,2.0)  (,1.0]  [1.0]  [1,2),[3,4)
+  gem     RubyGems requirements: ~> 1.2, >= 1.2.3, != 1.2.5
+  deb, apk, rpm, go, semver   comparator lists: >= 1.0, < 2.0 || = 3.1 (deb also << and >>)
+
+Example: seatbelt version satisfies npm 1.4.2 '^1.2.0 || ^2.0.0'   # prints true")]
+    Satisfies {
+        /// The version scheme.
+        #[arg(value_parser = scheme_names())]
+        scheme: String,
+        /// The version to check.
+        #[arg(value_name = "VERSION", allow_hyphen_values = true)]
+        candidate: String,
+        /// The range, in the scheme's native syntax.
+        #[arg(allow_hyphen_values = true)]
+        range: String,
+    },
+}
+
+/// `seatbelt key …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Generate an ECDSA P-256 key pair: NAME.key (cosign's encrypted PEM) and NAME.pub.
+    Generate(KeyGenerateArgs),
+    /// Import a PKCS#8 or SEC1 EC / Ed25519 private key (or a cosign key) into cosign's format.
+    Import(KeyImportArgs),
+}
+
+/// `seatbelt key generate`.
+#[derive(Debug, Args)]
+pub(crate) struct KeyGenerateArgs {
+    /// Write NAME.key and NAME.pub.
+    #[arg(long, value_name = "NAME", default_value = "cosign")]
+    pub(crate) output_prefix: PathBuf,
+}
+
+/// `seatbelt key import`.
+#[derive(Debug, Args)]
+pub(crate) struct KeyImportArgs {
+    /// The private key PEM to import.
+    pub(crate) key: PathBuf,
+
+    /// Write NAME.key and NAME.pub.
+    #[arg(long, value_name = "NAME", default_value = "import-cosign")]
+    pub(crate) output_prefix: PathBuf,
+}
+
+/// `seatbelt sign`.
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The private key (cosign's encrypted PEM, or an unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// An annotation to put in the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Output format of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VerifyFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
+}
+
+/// `seatbelt verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The public key (PKIX PEM, e.g. cosign.pub).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// Require this annotation in the signed payload (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
+    pub(crate) format: VerifyFormat,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

@@ -2,6 +2,9 @@
 //! run from their extracted filesystem in bubblewrap as uid 65532 with a read-only root, every
 //! capability dropped and a tmpfs /tmp — the original too, to compare.
 
+// A panic is how a test reports failure.
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -92,6 +95,7 @@ struct Hardened {
     reference: String,
     report: Value,
     seccomp: PathBuf,
+    bpf: PathBuf,
 }
 
 fn harden(source: &str, dir: &Path, extra: &[&str]) -> Hardened {
@@ -100,6 +104,7 @@ fn harden(source: &str, dir: &Path, extra: &[&str]) -> Hardened {
     let report = dir.join("report.json");
     let seccomp = dir.join("seccomp.json");
     let k8s = dir.join("pod.yaml");
+    let bpf = dir.join("seccomp.bpf");
     let mut args = vec![
         "harden",
         source,
@@ -113,6 +118,8 @@ fn harden(source: &str, dir: &Path, extra: &[&str]) -> Hardened {
         seccomp.to_str().unwrap(),
         "--k8s-out",
         k8s.to_str().unwrap(),
+        "--seccomp-bpf",
+        bpf.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
     let stdout = ok(&args);
@@ -129,6 +136,7 @@ fn harden(source: &str, dir: &Path, extra: &[&str]) -> Hardened {
         reference,
         report: read_json(&report),
         seccomp,
+        bpf,
     }
 }
 
@@ -169,22 +177,96 @@ fn deb_packages(reference: &str) -> Vec<String> {
     names
 }
 
-/// Runs `argv` from `root` in bubblewrap the way a hardened runtime would.
-fn sandbox(root: &Path, uid: u32, workdir: &str, argv: &[String]) -> Command {
-    let mut cmd = Command::new("bwrap");
-    cmd.args(["--ro-bind"]).arg(root).arg("/");
-    cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
-    cmd.args(["--unshare-all", "--share-net", "--die-with-parent"]);
-    cmd.args(["--uid", &uid.to_string(), "--gid", &uid.to_string()]);
-    cmd.args(["--cap-drop", "ALL", "--clearenv"]);
-    cmd.args([
+/// Runs `argv` from `root` in bubblewrap the way a hardened runtime would: read-only root,
+/// `uid`, every capability dropped, a tmpfs /tmp, and with `seccomp` the compiled profile
+/// (bwrap reads BPF from a file descriptor; the shell opens the file as fd 10 for it).
+fn sandbox(
+    root: &Path,
+    uid: u32,
+    workdir: &str,
+    argv: &[String],
+    seccomp: Option<&Path>,
+) -> Command {
+    let mut args: Vec<String> = vec!["--ro-bind".into(), root.display().to_string(), "/".into()];
+    let fixed = [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--unshare-all",
+        "--share-net",
+        "--die-with-parent",
+        "--cap-drop",
+        "ALL",
+        "--clearenv",
         "--setenv",
         "PATH",
         "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    ];
+    args.extend(fixed.iter().map(|s| s.to_string()));
+    args.extend([
+        "--uid".into(),
+        uid.to_string(),
+        "--gid".into(),
+        uid.to_string(),
     ]);
-    cmd.args(["--chdir", if workdir.is_empty() { "/" } else { workdir }]);
-    cmd.arg("--").args(argv);
+    args.extend([
+        "--chdir".into(),
+        if workdir.is_empty() { "/" } else { workdir }.to_string(),
+    ]);
+    let mut cmd = match seccomp {
+        Some(bpf) => {
+            args.extend(["--seccomp".into(), "10".into()]);
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", "exec bwrap \"$@\" 10<\"$SEATBELT_TEST_BPF\"", "sh"]);
+            cmd.env("SEATBELT_TEST_BPF", bpf);
+            cmd
+        }
+        None => Command::new("bwrap"),
+    };
+    cmd.args(&args).arg("--").args(argv);
     cmd
+}
+
+/// System calls the emitted profile leaves out fail with EPERM in the sandbox with the BPF
+/// loaded, and not without it: the profile is really applied. Probed with the image's own
+/// python (ctypes), x86_64 numbers: `uselib` (134) is in no runtime's allow-list and without
+/// a filter fails with ENOSYS or EFAULT, never EPERM; `ptrace` (101) is what hardening removed.
+fn assert_seccomp_applied(root: &Path, bpf: &Path) {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let probe = vec![
+        "python3".to_string(),
+        "-c".to_string(),
+        "import ctypes\nlibc=ctypes.CDLL(None,use_errno=True)\n\
+         def call(*a):\n    r=libc.syscall(*a)\n    return (r, ctypes.get_errno() if r<0 else 0)\n\
+         print(call(134,0), call(101,0,0,0,0))"
+            .to_string(),
+    ];
+    let run = |bpf: Option<&Path>| -> String {
+        let out = sandbox(root, 65532, "/", &probe, bpf)
+            .output()
+            .expect("bwrap");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(
+        run(Some(bpf)),
+        "(-1, 1) (-1, 1)",
+        "with the compiled profile"
+    );
+    let without = run(None);
+    assert!(
+        !without.starts_with("(-1, 1)"),
+        "uselib without the profile: {without}"
+    );
 }
 
 fn argv(reference: &str) -> (Vec<String>, String, String) {
@@ -237,6 +319,105 @@ fn assert_hardened(reference: &str, allowed: &[&str]) {
     }
 }
 
+/// A label from `inspect --format json`, which lists labels as `[key, value]` pairs.
+fn label<'a>(inspect: &'a Value, key: &str) -> Option<&'a str> {
+    inspect["labels"].as_array()?.iter().find_map(|pair| {
+        (pair[0].as_str() == Some(key))
+            .then(|| pair[1].as_str())
+            .flatten()
+    })
+}
+
+fn audit_rules(reference: &str) -> Vec<(String, String)> {
+    let out = seatbelt(&[
+        "audit",
+        reference,
+        "--format",
+        "json",
+        "--scanners",
+        "config,files",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("audit JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `seatbelt audit` finds root user, setuid files, shells and package managers in the source
+/// and none of them (but `allowed` rules) in the hardened image.
+fn assert_audit_clean(source: &str, hardened: &str, allowed: &[&str]) {
+    let before = audit_rules(source);
+    let after = audit_rules(hardened);
+    for rule in ["SB2001", "SB2010", "SB2012", "SB2013"] {
+        assert!(
+            before.iter().any(|(r, _)| r == rule),
+            "{rule} not found in the source: {before:?}"
+        );
+        if !allowed.contains(&rule) {
+            let left: Vec<_> = after.iter().filter(|(r, _)| r == rule).collect();
+            assert!(
+                left.is_empty(),
+                "{rule} still found after hardening: {left:?}"
+            );
+        }
+    }
+}
+
+/// `seatbelt scan` works on the hardened image and finds what it found in the source: the
+/// package database was kept. The advisory is a hand-written Debian tracker entry (an open
+/// CVE in coreutils, which every Debian image has).
+fn assert_scan_unchanged(source: &str, hardened: &str, dir: &Path) {
+    let data = dir.join("vulndata");
+    std::fs::create_dir_all(&data).unwrap();
+    let tracker = json!({"coreutils": {"CVE-2026-19001": {"releases": {"bookworm": {
+        "status": "open", "urgency": "low", "repositories": {"bookworm": "9.1-1"}}}}}});
+    std::fs::write(data.join("debian-tracker.json"), tracker.to_string()).unwrap();
+    let db = dir.join("db");
+    seatbelt_vulndb::import(
+        &db,
+        &[data.join("debian-tracker.json")],
+        &seatbelt_vulndb::ImportOptions::default(),
+    )
+    .expect("import");
+    let scan = |reference: &str| -> Vec<String> {
+        let out = seatbelt(&[
+            "scan",
+            "--offline",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+            reference,
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("scan JSON ({e}): {}", String::from_utf8_lossy(&out.stderr))
+        });
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (before, after) = (scan(source), scan(hardened));
+    assert!(
+        before.iter().any(|f| f.contains("CVE-2026-19001")),
+        "{before:?}"
+    );
+    assert_eq!(before, after);
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -261,8 +442,14 @@ fn http_get(port: u16, path: &str, deadline: Duration) -> Option<String> {
     None
 }
 
-fn serve_and_fetch(root: &Path, uid: u32, workdir: &str, argv: &[String], port: u16) -> String {
-    let mut child = sandbox(root, uid, workdir, argv)
+fn serve_and_fetch(
+    root: &Path,
+    workdir: &str,
+    argv: &[String],
+    port: u16,
+    seccomp: Option<&Path>,
+) -> String {
+    let mut child = sandbox(root, 65532, workdir, argv, seccomp)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -344,11 +531,12 @@ fn a_python_web_app_still_serves_after_hardening() {
     let (before, after) = (layer_digests(&src), layer_digests(&out));
     assert_eq!(after.len(), before.len() + 1);
     assert_eq!(after[..before.len()], before[..]);
-    assert_eq!(out["config"]["user"], "65532:65532");
+    assert_eq!(out["user"], "65532:65532");
     assert_eq!(
-        out["config"]["labels"]["org.opencontainers.image.base.digest"],
-        src["manifest_digest"]
+        label(&out, "org.opencontainers.image.base.digest"),
+        src["manifest_digest"].as_str()
     );
+    assert!(label(&out, "dev.seatbelt.hardened").is_some_and(|l| l.starts_with("profile=standard")));
 
     // The SBOM still lists the same OS packages: the dpkg database was kept.
     assert_eq!(deb_packages(&source), deb_packages(&hardened.reference));
@@ -358,13 +546,37 @@ fn a_python_web_app_still_serves_after_hardening() {
     assert!(!hardened_root.join("usr/bin/bash").exists());
     let (args, workdir, user) = argv(&hardened.reference);
     assert_eq!(user, "65532:65532");
-    let before = serve_and_fetch(&original_root, 65532, &workdir, &args, port);
-    let after = serve_and_fetch(&hardened_root, 65532, &workdir, &args, port);
+    let bpf = Some(hardened.bpf.as_path());
+    let before = serve_and_fetch(&original_root, &workdir, &args, port, bpf);
+    let after = serve_and_fetch(&hardened_root, &workdir, &args, port, bpf);
     assert!(before.contains("hello from the hardened app"), "{before}");
     assert!(after.contains("hello from the hardened app"), "{after}");
     assert!(after.starts_with("HTTP/1.0 200"), "{after}");
     let profile = read_json(&hardened.seccomp);
     assert_eq!(profile["defaultAction"], "SCMP_ACT_ERRNO");
+    assert_seccomp_applied(&hardened_root, &hardened.bpf);
+    assert_audit_clean(&source, &hardened.reference, &[]);
+    assert_scan_unchanged(&source, &hardened.reference, dir.path());
+    // The report carries the audit before and after.
+    let audit = &report["audit"];
+    let rules = |side: &str| -> Vec<String> {
+        audit[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for rule in ["SB2001", "SB2010", "SB2012", "SB2013"] {
+        assert!(
+            rules("before").iter().any(|r| r == rule),
+            "{rule} not found before"
+        );
+        assert!(
+            !rules("after").iter().any(|r| r == rule),
+            "{rule} still found after"
+        );
+    }
 }
 
 #[test]
@@ -391,16 +603,18 @@ fn a_static_c_binary_still_prints_after_hardening() {
     let source = app_image(
         FixtureImage::Minbase,
         layer,
-        json!({"Entrypoint": ["/app/hello"], "WorkingDir": "/app"}),
+        // A Dockerfile's ENTRYPOINT resets the base image's CMD (here `/bin/sh`).
+        json!({"Entrypoint": ["/app/hello"], "Cmd": null, "WorkingDir": "/app"}),
         &dir.path().join("source"),
     );
     let hardened = harden(&source, dir.path(), &["--profile", "strict"]);
     assert_hardened(&hardened.reference, &[]);
+    assert_audit_clean(&source, &hardened.reference, &[]);
     assert_eq!(deb_packages(&source), deb_packages(&hardened.reference));
     let (args, workdir, _) = argv(&hardened.reference);
     for (name, reference) in [("original", &source), ("hardened", &hardened.reference)] {
         let root = extract(reference, dir.path(), name);
-        let out = sandbox(&root, 65532, &workdir, &args)
+        let out = sandbox(&root, 65532, &workdir, &args, Some(&hardened.bpf))
             .output()
             .expect("bwrap");
         assert!(
@@ -426,7 +640,7 @@ fn a_shell_script_entrypoint_is_refused_by_strict_and_keeps_its_shell_in_standar
     let source = app_image(
         FixtureImage::Minbase,
         layer,
-        json!({"Entrypoint": ["/app/run.sh"], "WorkingDir": "/app"}),
+        json!({"Entrypoint": ["/app/run.sh"], "Cmd": null, "WorkingDir": "/app"}),
         &dir.path().join("source"),
     );
     let strict = seatbelt(&[
@@ -461,7 +675,9 @@ fn a_shell_script_entrypoint_is_refused_by_strict_and_keeps_its_shell_in_standar
     );
     assert!(!root.join("usr/bin/apt-get").exists());
     let (args, workdir, _) = argv(&hardened.reference);
-    let out = sandbox(&root, 65532, &workdir, &args)
+    // The kept shell is still a finding, and the only one of its kind.
+    assert_audit_clean(&source, &hardened.reference, &["SB2012"]);
+    let out = sandbox(&root, 65532, &workdir, &args, Some(&hardened.bpf))
         .output()
         .expect("bwrap");
     assert!(
@@ -479,7 +695,7 @@ fn secrets_in_env_are_refused_unless_allowed() {
     let source = app_image(
         FixtureImage::Minbase,
         layer,
-        json!({"Entrypoint": ["/usr/bin/true"], "Env": ["DB_PASSWORD=hunter2"]}),
+        json!({"Entrypoint": ["/usr/bin/true"], "Cmd": null, "Env": ["DB_PASSWORD=hunter2"]}),
         &dir.path().join("source"),
     );
     let out = seatbelt(&[
@@ -507,7 +723,7 @@ fn the_hardened_image_goes_through_a_registry_and_skopeo_reads_it() {
     let source = app_image(
         FixtureImage::Minbase,
         layer,
-        json!({"Entrypoint": ["/usr/bin/true"]}),
+        json!({"Entrypoint": ["/usr/bin/true"], "Cmd": null}),
         &dir.path().join("source"),
     );
     let registry = DockerRegistry::start();

@@ -12,6 +12,11 @@ use crate::Outcome;
 
 pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
     let destination: Destination = args.output.parse().into_diagnostic()?;
+    // Load the key first: a wrong password or path should fail before any work is done.
+    let key = match (&args.key, args.sign) {
+        (Some(path), true) => Some(crate::commands::key::load_private_key(path)?),
+        _ => None,
+    };
     let open_options = super::open_options(&args.source)?;
     let image = super::open_image_with(&args.source_image, &open_options)?;
     let options = HardenOptions {
@@ -42,7 +47,18 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
     )
     .into_diagnostic()
     .wrap_err_with(|| format!("cannot write the hardened image to {destination}"))?;
-    let report = &hardened.report;
+    let mut report = hardened.report.clone();
+    if args.report.is_some() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        report.audit = Some(
+            seatbelt_harden::audit::compare(&image, &hardened.image, now)
+                .into_diagnostic()
+                .wrap_err("cannot audit the source and hardened images for the report")?,
+        );
+    }
+    let report = &report;
     if let Some(path) = &args.report {
         let text = match args.report_format {
             ReportFormat::Table => report.table(),
@@ -59,6 +75,13 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write the seccomp profile to {}", path.display()))?;
     }
+    if let Some(path) = &args.seccomp_bpf {
+        let json = serde_json::to_vec(&hardened.seccomp).into_diagnostic()?;
+        let compiled = seatbelt_harden::seccomp_bpf::compile(&json).into_diagnostic()?;
+        std::fs::write(path, &compiled.bytes)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write the seccomp BPF to {}", path.display()))?;
+    }
     if let Some(path) = &args.k8s_out {
         let profile_file = args
             .seccomp_out
@@ -74,7 +97,34 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot write the Kubernetes snippet to {}", path.display()))?;
     }
+    let signed = match &key {
+        Some(key) => {
+            let target = super::sign::open_target(&args.output, &args.source)
+                .wrap_err("--sign: cannot open where the hardened image was written (only registries and oci-dir: layouts keep signatures)")?;
+            let signed = seatbelt_sign::sign::sign(&target, key, &Default::default())
+                .into_diagnostic()
+                .wrap_err("--sign: cannot sign the hardened image")?;
+            // The tag is re-read to sign; refuse if it no longer names what was just written.
+            if let Some(written) = &copied.manifest_digest {
+                if signed.digest != written.to_string() {
+                    return Err(miette::miette!(
+                        "--sign signed {} but {} was written; the destination tag moved while hardening, sign the digest explicitly with `seatbelt sign`",
+                        signed.digest,
+                        written
+                    ));
+                }
+            }
+            Some(signed)
+        }
+        None => None,
+    };
     if !quiet {
+        if let Some(signed) = &signed {
+            eprintln!(
+                "Signed {} (signature at {})",
+                signed.digest, signed.signature_tag
+            );
+        }
         let digest = copied
             .manifest_digest
             .as_ref()

@@ -1,10 +1,19 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
+mod audit;
 mod copy;
+mod db;
 mod files;
 mod harden;
 mod inspect;
+mod key;
+mod lint;
+mod rule;
 mod sbom;
+mod scan;
+mod sign;
+mod verify;
+mod version;
 
 use std::io::Read;
 
@@ -12,7 +21,7 @@ use miette::{Context, IntoDiagnostic};
 use seatbelt_image::{ImageRef, OpenOptions, Platform};
 use seatbelt_registry::{ClientOptions, Credentials};
 
-use crate::args::{Cli, Command, SourceOptions};
+use crate::args::{Cli, Command, RegistryArgs, SourceOptions};
 use crate::Outcome;
 
 /// Runs the subcommand `cli` names.
@@ -23,11 +32,20 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Files(args) => files::run(args),
         Command::Harden(args) => harden::run(args, cli.quiet),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
+        Command::Db(args) => db::run(args),
+        Command::Version(command) => version::run(command),
+        Command::Scan(args) => scan::run(args, cli.quiet),
+        Command::Audit(args) => audit::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rule(args) => rule::run(args),
+        Command::Key(command) => key::run(command),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
 /// Registry options from the command line; reads the password from stdin when asked.
-pub(crate) fn registry_options(source: &SourceOptions) -> miette::Result<ClientOptions> {
+pub(crate) fn registry_options(source: &RegistryArgs) -> miette::Result<ClientOptions> {
     let credentials = match (&source.username, source.password_stdin) {
         (Some(username), true) => {
             let mut password = String::new();
@@ -63,7 +81,7 @@ pub(crate) fn open_options(source: &SourceOptions) -> miette::Result<OpenOptions
         .into_diagnostic()?;
     Ok(OpenOptions {
         platform,
-        registry: registry_options(source)?,
+        registry: registry_options(&source.registry)?,
         ..OpenOptions::default()
     })
 }

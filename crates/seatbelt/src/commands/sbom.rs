@@ -75,7 +75,7 @@ pub(crate) fn read_sbom_file(argument: &str) -> miette::Result<Option<Sbom>> {
 }
 
 /// A spinner while the layers are read, only for a person watching a terminal.
-fn spinner(quiet: bool) -> ProgressBar {
+pub(crate) fn spinner(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -178,7 +178,7 @@ fn table(sbom: &Sbom) -> String {
 
 /// Writes a sibling temporary file, syncs it and renames it over `path`, so a reader never sees
 /// half an SBOM and a failure leaves any previous file intact.
-fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> miette::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ENV BASE=/opt/tool BIN=$BASE/bin
+ENV OTHER=${BASE}/lib
+USER 1

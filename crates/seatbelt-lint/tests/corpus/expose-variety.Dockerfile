@@ -1,0 +1,6 @@
+FROM nginx:1.27-alpine
+EXPOSE 80/tcp 443/tcp 443/udp
+EXPOSE 8000-8010
+EXPOSE 70000
+EXPOSE 22/tcp
+USER nginx

@@ -1,0 +1,3 @@
+FROM postgres:16.4
+HEALTHCHECK NONE
+USER postgres

@@ -1,0 +1,4 @@
+ARG VERSION=3.20
+LABEL stage="pre"
+FROM alpine:${VERSION}
+USER 1

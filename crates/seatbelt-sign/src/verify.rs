@@ -1,0 +1,200 @@
+//! Verifying an image: every signature stored for exactly the resolved digest is checked — the
+//! signature over the payload bytes, the payload's digest and identity against the resolved
+//! image, and the annotations asked for. Each gets a verdict; the caller decides what passes.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::limits::MAX_PAYLOAD_BYTES;
+use crate::manifest::{tag_for, SignatureManifest, SIGNATURE_ANNOTATION};
+use crate::payload::{SimpleSigning, MEDIA_TYPE};
+use crate::{PublicKey, SignError, Target};
+
+/// The verdict on one stored signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureCheck {
+    /// The payload layer's digest.
+    pub payload_digest: String,
+    /// Whether it verified.
+    pub verified: bool,
+    /// Why not, when it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The payload's identity, when the payload could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_reference: Option<String>,
+    /// The payload's annotations, when it verified.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, Value>,
+}
+
+/// Everything verification found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The digest verification was bound to.
+    pub digest: String,
+    /// The repository, for registry images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// The tag signatures were looked for at.
+    pub signature_tag: String,
+    /// One verdict per stored signature.
+    pub signatures: Vec<SignatureCheck>,
+}
+
+impl Report {
+    /// How many signatures verified.
+    pub fn verified(&self) -> usize {
+        self.signatures.iter().filter(|s| s.verified).count()
+    }
+}
+
+/// Verifies the signatures of the image `target` resolves to.
+pub fn verify(
+    target: &Target,
+    key: &PublicKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<Report, SignError> {
+    let subject = target.resolve()?;
+    let tag = tag_for(&subject.digest, "sig");
+    let mut report = Report {
+        digest: subject.digest.to_string(),
+        identity: subject.identity.clone(),
+        signature_tag: tag.clone(),
+        signatures: Vec::new(),
+    };
+    let Some(bytes) = target.manifest_at(&tag)? else {
+        return Ok(report);
+    };
+    let manifest = SignatureManifest::parse(&bytes, &tag)?;
+    for layer in &manifest.layers {
+        let mut check = SignatureCheck {
+            payload_digest: layer.digest.clone(),
+            verified: false,
+            reason: None,
+            docker_reference: None,
+            annotations: BTreeMap::new(),
+        };
+        match check_layer(target, key, layer, &subject, annotations, &mut check) {
+            Ok(()) => check.verified = true,
+            Err(reason) => check.reason = Some(reason),
+        }
+        report.signatures.push(check);
+    }
+    Ok(report)
+}
+
+fn check_layer(
+    target: &Target,
+    key: &PublicKey,
+    layer: &crate::manifest::Descriptor,
+    subject: &crate::Subject,
+    wanted: &BTreeMap<String, String>,
+    check: &mut SignatureCheck,
+) -> Result<(), String> {
+    if layer.media_type != MEDIA_TYPE {
+        return Err(format!(
+            "layer media type is {}, not {MEDIA_TYPE}",
+            layer.media_type
+        ));
+    }
+    let signature = layer
+        .annotation(SIGNATURE_ANNOTATION)
+        .ok_or("the layer has no signature annotation")?;
+    let signature = STANDARD
+        .decode(signature)
+        .map_err(|e| format!("the signature is not base64: {e}"))?;
+    // A failing size check here is an error for this signature, not for the whole run: other
+    // signatures may still verify.
+    let payload = target
+        .blob(&layer.digest, layer.size, MAX_PAYLOAD_BYTES)
+        .map_err(|e| e.to_string())?;
+    if !key.verify(&payload, &signature) {
+        return Err("the signature does not match the payload under this key".to_string());
+    }
+    let parsed = SimpleSigning::parse(&payload, &layer.digest).map_err(|e| e.to_string())?;
+    check.docker_reference = Some(parsed.critical.identity.docker_reference.clone());
+    let signed_digest = &parsed.critical.image.docker_manifest_digest;
+    if *signed_digest != subject.digest.to_string() {
+        return Err(format!(
+            "the payload signs {signed_digest}, not this image ({})",
+            subject.digest
+        ));
+    }
+    if let Some(identity) = &subject.identity {
+        if parsed.critical.identity.docker_reference != *identity {
+            return Err(format!(
+                "the payload names repository {}, not {identity}",
+                parsed.critical.identity.docker_reference
+            ));
+        }
+    }
+    if !parsed.has_annotations(wanted) {
+        return Err("the payload lacks an annotation asked for with -a".to_string());
+    }
+    check.annotations = parsed.optional.unwrap_or_default();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seatbelt_image::ManifestSelector;
+
+    /// A minimal OCI layout with one (fake) image manifest tagged `t`.
+    fn layout() -> (tempfile::TempDir, Target) {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}"#;
+        let digest = seatbelt_types::Digest::sha256_of(manifest);
+        let blobs = dir.path().join("blobs/sha256");
+        std::fs::create_dir_all(&blobs).unwrap();
+        std::fs::write(blobs.join(digest.hex()), manifest).unwrap();
+        std::fs::write(
+            dir.path().join("oci-layout"),
+            r#"{"imageLayoutVersion":"1.0.0"}"#,
+        )
+        .unwrap();
+        let index = serde_json::json!({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":digest.to_string(),"size":manifest.len(),"annotations":{"org.opencontainers.image.ref.name":"t"}}]});
+        std::fs::write(dir.path().join("index.json"), index.to_string()).unwrap();
+        let target = Target::Layout(crate::layout::Layout::new(
+            dir.path().to_path_buf(),
+            ManifestSelector::Tag("t".into()),
+        ));
+        (dir, target)
+    }
+
+    #[test]
+    fn sign_then_verify_in_a_layout() {
+        let (_dir, target) = layout();
+        let key = crate::PrivateKey::generate();
+        let annotations = BTreeMap::from([("env".to_string(), "prod".to_string())]);
+        let signed = crate::sign::sign(&target, &key, &annotations).unwrap();
+        assert_eq!(signed.signatures, 1);
+        let report = verify(&target, &key.public_key(), &annotations).unwrap();
+        assert_eq!(report.verified(), 1, "{report:?}");
+        // A second signature appends; the first still verifies.
+        crate::sign::sign(&target, &crate::PrivateKey::generate(), &BTreeMap::new()).unwrap();
+        let report = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        assert_eq!((report.signatures.len(), report.verified()), (2, 1));
+        // Asking for an annotation the payload lacks fails it.
+        let other = BTreeMap::from([("env".to_string(), "dev".to_string())]);
+        assert_eq!(
+            verify(&target, &key.public_key(), &other)
+                .unwrap()
+                .verified(),
+            0
+        );
+        // The wrong key verifies nothing.
+        let stranger = crate::PrivateKey::generate().public_key();
+        assert_eq!(
+            verify(&target, &stranger, &BTreeMap::new())
+                .unwrap()
+                .verified(),
+            0
+        );
+    }
+}

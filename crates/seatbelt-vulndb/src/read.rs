@@ -1,0 +1,410 @@
+//! The read side: [`VulnDb`] opens a built DB read-only and answers the scanner's lookups with
+//! cached prepared statements, so matching thousands of packages costs index probes, not parses.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use seatbelt_types::FixState;
+
+use crate::model::{Advisory, Affected, DbStatus, Epss, KevEntry, SeverityScore, SourceStatus};
+use crate::schema::{meta, SCHEMA_VERSION};
+use crate::DbError;
+
+/// A built vulnerability DB, opened read-only.
+#[derive(Debug)]
+pub struct VulnDb {
+    conn: Connection,
+    path: PathBuf,
+    schema_version: u32,
+    built_at: String,
+}
+
+impl VulnDb {
+    /// Opens the DB at `path`, refusing a missing file, a file that is not a seatbelt DB, and a
+    /// schema this build does not read.
+    pub fn open(path: &Path) -> Result<VulnDb, DbError> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(DbError::Corrupt {
+                    path: path.to_path_buf(),
+                    reason: "not a regular file".into(),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(DbError::Missing {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(e) => return Err(DbError::io(path, "cannot read the DB file")(e)),
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt(path, &e))?;
+        // Keep the shared lock (and SQLite's page cache) from the first read on, instead of taking
+        // and dropping it around every lookup: a scan makes tens of thousands of small queries and
+        // the per-query fcntl/fstat calls were most of its time. Safe because nothing ever writes
+        // this file in place: imports and updates build a new file and rename it over this one.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| corrupt(path, &e))?;
+        let (schema_version, built_at) = read_meta(&conn, path)?;
+        if schema_version > SCHEMA_VERSION {
+            return Err(DbError::NewerSchema {
+                path: path.to_path_buf(),
+                found: schema_version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if schema_version < SCHEMA_VERSION {
+            return Err(DbError::OlderSchema {
+                path: path.to_path_buf(),
+                found: schema_version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(VulnDb {
+            conn,
+            path: path.to_path_buf(),
+            schema_version,
+            built_at,
+        })
+    }
+
+    /// `$SEATBELT_DB`, else `$XDG_CACHE_HOME/seatbelt/db`, else `~/.cache/seatbelt/db`.
+    pub fn default_path() -> PathBuf {
+        if let Some(path) = std::env::var_os("SEATBELT_DB").filter(|p| !p.is_empty()) {
+            return PathBuf::from(path);
+        }
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|p| !p.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache"))
+            })
+            .unwrap_or_else(std::env::temp_dir);
+        cache.join("seatbelt").join("db")
+    }
+
+    /// The DB file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the file.
+    pub fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+
+    /// When the DB was built (RFC 3339).
+    pub fn built_at(&self) -> &str {
+        &self.built_at
+    }
+
+    /// Every affected-package record for `package` in `ecosystem` (the OSV name with release:
+    /// "Debian:12", "PyPI"). The name is normalised here as at import, so callers may pass it as
+    /// found.
+    pub fn affected(&self, ecosystem: &str, package: &str) -> Result<Vec<Affected>, DbError> {
+        let package = crate::normalize_package(ecosystem, package);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT advisory_id, ranges, versions, state, vendor_severity, source
+                 FROM affected WHERE ecosystem = ?1 AND package = ?2",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the affected lookup"))?;
+        let rows = stmt
+            .query_map(params![ecosystem, package], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(DbError::sqlite(&self.path, "looking up affected packages"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (advisory_id, ranges, versions, state, vendor_severity, source) =
+                row.map_err(DbError::sqlite(&self.path, "reading an affected row"))?;
+            out.push(Affected {
+                ranges: self.json(&ranges, &advisory_id)?,
+                versions: self.json(&versions, &advisory_id)?,
+                state: self.json(&state, &advisory_id)?,
+                advisory_id,
+                ecosystem: ecosystem.to_string(),
+                package: package.clone(),
+                vendor_severity,
+                source,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The advisory `id`, with its aliases, upstream and related ids.
+    pub fn advisory(&self, id: &str) -> Result<Option<Advisory>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT source, summary, details, published, modified, withdrawn,
+                        database_severity, severity, refs
+                 FROM advisory WHERE id = ?1",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the advisory lookup"))?;
+        let row = stmt
+            .query_row(params![id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, Option<String>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                ))
+            })
+            .optional()
+            .map_err(DbError::sqlite(&self.path, "looking up an advisory"))?;
+        let Some((source, summary, details, published, modified, withdrawn, db_sev, sev, refs)) =
+            row
+        else {
+            return Ok(None);
+        };
+        let severity: Vec<SeverityScore> = self.json(&sev, id)?;
+        let references: Vec<String> = self.json(&refs, id)?;
+        let mut advisory = Advisory {
+            id: id.to_string(),
+            source,
+            summary,
+            details,
+            published,
+            modified,
+            withdrawn,
+            severity,
+            database_severity: db_sev,
+            references,
+            ..Advisory::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, other FROM alias WHERE advisory_id = ?1 ORDER BY kind, other",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the alias lookup"))?;
+        let rows = stmt
+            .query_map(params![id], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(DbError::sqlite(&self.path, "looking up aliases"))?;
+        for row in rows {
+            let (kind, other) = row.map_err(DbError::sqlite(&self.path, "reading an alias"))?;
+            match kind.as_str() {
+                "alias" => advisory.aliases.push(other),
+                "upstream" => advisory.upstream.push(other),
+                "related" => advisory.related.push(other),
+                _ => {}
+            }
+        }
+        Ok(Some(advisory))
+    }
+
+    /// Advisories naming `id` as an alias, upstream or related id (e.g. the DSAs of a CVE).
+    pub fn referring(&self, id: &str) -> Result<Vec<(String, String)>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT advisory_id, kind FROM alias WHERE other = ?1 ORDER BY advisory_id, kind",
+            )
+            .map_err(DbError::sqlite(
+                &self.path,
+                "preparing the reverse alias lookup",
+            ))?;
+        let rows = stmt
+            .query_map(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(DbError::sqlite(
+                &self.path,
+                "looking up referring advisories",
+            ))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(DbError::sqlite(&self.path, "reading referring advisories"))
+    }
+
+    /// The KEV entry of `cve`.
+    pub fn kev(&self, cve: &str) -> Result<Option<KevEntry>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT vendor, product, name, date_added, due_date, known_ransomware, required_action
+                 FROM kev WHERE cve = ?1",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the KEV lookup"))?;
+        stmt.query_row(params![cve], |row| {
+            Ok(KevEntry {
+                cve: cve.to_string(),
+                vendor: row.get(0)?,
+                product: row.get(1)?,
+                name: row.get(2)?,
+                date_added: row.get(3)?,
+                due_date: row.get(4)?,
+                known_ransomware: row.get(5)?,
+                required_action: row.get(6)?,
+            })
+        })
+        .optional()
+        .map_err(DbError::sqlite(&self.path, "looking up KEV"))
+    }
+
+    /// The EPSS score of `cve`.
+    pub fn epss(&self, cve: &str) -> Result<Option<Epss>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT score, percentile, date FROM epss WHERE cve = ?1")
+            .map_err(DbError::sqlite(&self.path, "preparing the EPSS lookup"))?;
+        stmt.query_row(params![cve], |row| {
+            Ok(Epss {
+                cve: cve.to_string(),
+                score: row.get(0)?,
+                percentile: row.get(1)?,
+                date: row.get(2)?,
+            })
+        })
+        .optional()
+        .map_err(DbError::sqlite(&self.path, "looking up EPSS"))
+    }
+
+    /// Schema version, build time, origins and per-source counts.
+    pub fn status(&self) -> Result<DbStatus, DbError> {
+        let err = |what: &str| DbError::sqlite(&self.path, what);
+        let mut sources = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT a.source, COUNT(*), MAX(COALESCE(a.modified, a.published)),
+                        (SELECT COUNT(*) FROM affected f WHERE f.source = a.source)
+                 FROM advisory a GROUP BY a.source ORDER BY a.source",
+            )
+            .map_err(err("preparing the status query"))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(SourceStatus {
+                    source: row.get(0)?,
+                    records: row.get(1)?,
+                    newest: row.get(2)?,
+                    affected: row.get(3)?,
+                })
+            })
+            .map_err(err("counting advisories"))?;
+        for row in rows {
+            sources.push(row.map_err(err("counting advisories"))?);
+        }
+        for (name, sql) in [
+            (
+                crate::source::KEV,
+                "SELECT COUNT(*), MAX(date_added) FROM kev",
+            ),
+            (crate::source::EPSS, "SELECT COUNT(*), MAX(date) FROM epss"),
+        ] {
+            let (records, newest): (u64, Option<String>) = self
+                .conn
+                .query_row(sql, [], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(err("counting KEV and EPSS entries"))?;
+            if records > 0 {
+                sources.push(SourceStatus {
+                    source: name.to_string(),
+                    records,
+                    affected: 0,
+                    newest,
+                });
+            }
+        }
+        // Placeholder dates (Go's repository copies say 0001-01-01) are not news.
+        let newest = sources
+            .iter()
+            .filter_map(|s| s.newest.clone())
+            .filter(|d| !d.starts_with("0001"))
+            .max();
+        let origins: Vec<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                params![meta::ORIGINS],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(err("reading the origins"))?
+            .map(|s| serde_json::from_str(&s).unwrap_or_default())
+            .unwrap_or_default();
+        let size = std::fs::metadata(&self.path)
+            .map_err(DbError::io(&self.path, "cannot stat the DB"))?
+            .len();
+        Ok(DbStatus {
+            path: self.path.clone(),
+            schema_version: self.schema_version,
+            built_at: self.built_at.clone(),
+            origins,
+            sources,
+            newest,
+            size,
+        })
+    }
+
+    /// Time since the DB was built; zero when `built_at` lies in the future.
+    pub fn age(&self) -> Result<Duration, DbError> {
+        let built: jiff::Timestamp = self.built_at.parse().map_err(|e| DbError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("built_at `{}` is not an RFC 3339 time: {e}", self.built_at),
+        })?;
+        let now = jiff::Timestamp::now();
+        let secs = now.as_second().saturating_sub(built.as_second());
+        Ok(Duration::from_secs(u64::try_from(secs).unwrap_or(0)))
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, text: &str, id: &str) -> Result<T, DbError> {
+        serde_json::from_str(text).map_err(|e| DbError::Corrupt {
+            path: self.path.clone(),
+            reason: format!("a stored value of {id} does not decode: {e}"),
+        })
+    }
+}
+
+/// Whether an affected record says the package is exposed at all (for callers' quick filters).
+pub fn is_exposed(state: FixState) -> bool {
+    state != FixState::NotAffected
+}
+
+fn corrupt(path: &Path, e: &rusqlite::Error) -> DbError {
+    DbError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+fn read_meta(conn: &Connection, path: &Path) -> Result<(u32, String), DbError> {
+    let get = |key: &str| -> Result<Option<String>, DbError> {
+        conn.query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            params![key],
+            |row| row.get::<_, String>(0),
+        )
+        .optional()
+        .map_err(|e| corrupt(path, &e))
+    };
+    let version = get(meta::SCHEMA_VERSION)?.ok_or_else(|| DbError::Corrupt {
+        path: path.to_path_buf(),
+        reason: "no schema_version in the meta table".into(),
+    })?;
+    let version: u32 = version.trim().parse().map_err(|_| DbError::Corrupt {
+        path: path.to_path_buf(),
+        reason: format!("schema_version `{version}` is not a number"),
+    })?;
+    let built_at = get(meta::BUILT_AT)?.unwrap_or_default();
+    Ok((version, built_at))
+}

@@ -1,0 +1,162 @@
+//! `seatbelt scan`: the SBOM of an image (or an SBOM file) matched against the vulnerability
+//! DB, with VEX and ignore-file suppression, filters, deadlines, and the chosen rendering.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use miette::{Context, IntoDiagnostic};
+use seatbelt_sbom::{catalog_image, CatalogOptions};
+use seatbelt_scan::deadline::DeadlinePolicy;
+use seatbelt_scan::filter::{self, FilterOptions, SortBy};
+use seatbelt_scan::ignore::IgnoreFile;
+use seatbelt_scan::render::{self, Format};
+use seatbelt_scan::vex::VexSet;
+use seatbelt_scan::{scan, ScanOptions};
+use seatbelt_types::Sbom;
+use seatbelt_vulndb::VulnDb;
+
+use super::sbom::{read_sbom_file, spinner, write_atomically};
+use crate::args::{ScanArgs, ScanFormat, ScanSortBy};
+use crate::output::print;
+use crate::Outcome;
+
+/// The ignore file used when `--ignore-file` is not given and it exists.
+const DEFAULT_IGNORE_FILE: &str = ".seatbeltignore.yaml";
+/// Config files read for `scan: deadlines:` when `--config` is not given, first found wins.
+const DEFAULT_CONFIG_FILES: [&str; 2] = ["seatbelt.yaml", ".seatbelt.yaml"];
+
+pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
+    let now = now()?;
+    // Local inputs first: a typo in a VEX path should fail before minutes of cataloging.
+    let deadlines = deadline_policy(args.config.as_deref())?;
+    let vex = VexSet::load(&args.vex).into_diagnostic()?;
+    let ignore = match ignore_file_path(args.ignore_file.as_deref()) {
+        Some(path) => Some(IgnoreFile::load(&path, now).into_diagnostic()?),
+        None => None,
+    };
+    let db_path = args.db.clone().unwrap_or_else(VulnDb::default_path);
+    // Trivy's habit: a DB older than --db-max-age is refreshed first, unless told not to; a
+    // failed refresh of a readable DB is a warning and the scan goes on with it.
+    let db = seatbelt_vulndb::ensure_fresh(
+        &db_path,
+        Duration::from_secs(args.db_max_age.saturating_mul(3600)),
+        args.offline,
+        args.skip_db_update,
+        &seatbelt_vulndb::UpdateOptions::default(),
+    )
+    .into_diagnostic()
+    .wrap_err_with(|| format!("cannot open the vulnerability DB at {}", db_path.display()))?;
+    let sbom = sbom(args, quiet)?;
+
+    let options = ScanOptions {
+        deadlines,
+        now,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut report = scan(&sbom, &db, &options).into_diagnostic()?;
+    filter::suppress(&mut report.findings, &vex, ignore.as_ref());
+    filter::retain(
+        &mut report.findings,
+        &FilterOptions {
+            severities: args.severity.clone(),
+            ignore_unfixed: args.ignore_unfixed,
+            only_kev: args.only_kev,
+        },
+    );
+    filter::sort(&mut report.findings, sort_by(args.sort_by));
+    if let Some(ignore) = &ignore {
+        report.expired_ignores = ignore.expired.clone();
+        for rule in &ignore.expired {
+            tracing::warn!(
+                "ignore entry for {} in {} expired ({}); it no longer suppresses anything",
+                rule.id,
+                ignore.name,
+                rule.expires.as_deref().unwrap_or("?")
+            );
+        }
+    }
+    for warning in &report.warnings {
+        tracing::warn!("{warning}");
+    }
+
+    let mut bytes = Vec::new();
+    render::render(&report, format(args.format), &mut bytes).into_diagnostic()?;
+    match &args.output {
+        Some(path) => write_atomically(path, &bytes)?,
+        None => print(&String::from_utf8_lossy(&bytes))?,
+    }
+    Ok(match args.fail_on {
+        Some(threshold) if report.fails(threshold) => Outcome::CheckFailed,
+        _ => Outcome::Ok,
+    })
+}
+
+/// The scan time: `SOURCE_DATE_EPOCH` when set (reproducible reports), else now.
+fn now() -> miette::Result<jiff::Timestamp> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let secs: i64 = value.trim().parse().map_err(|_| {
+                miette::miette!(
+                    "SOURCE_DATE_EPOCH is `{value}`, not a number of seconds since 1970"
+                )
+            })?;
+            jiff::Timestamp::from_second(secs).into_diagnostic()
+        }
+        Err(_) => Ok(jiff::Timestamp::now()),
+    }
+}
+
+fn deadline_policy(explicit: Option<&Path>) -> miette::Result<DeadlinePolicy> {
+    let path = match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => DEFAULT_CONFIG_FILES
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file()),
+    };
+    match path {
+        Some(path) => DeadlinePolicy::from_config_file(&path).into_diagnostic(),
+        None => Ok(DeadlinePolicy::default()),
+    }
+}
+
+fn ignore_file_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => {
+            let default = PathBuf::from(DEFAULT_IGNORE_FILE);
+            default.is_file().then_some(default)
+        }
+    }
+}
+
+fn sbom(args: &ScanArgs, quiet: bool) -> miette::Result<Sbom> {
+    if let Some(sbom) = read_sbom_file(&args.image)? {
+        return Ok(sbom);
+    }
+    let image = super::open_image(&args.image, &args.source)?;
+    let spinner = spinner(quiet);
+    let sbom = catalog_image(&image, &CatalogOptions::default());
+    spinner.finish_and_clear();
+    sbom.into_diagnostic()
+        .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))
+}
+
+fn format(format: ScanFormat) -> Format {
+    match format {
+        ScanFormat::Table => Format::Table,
+        ScanFormat::Json => Format::Json,
+        ScanFormat::Sarif => Format::Sarif,
+        ScanFormat::CyclonedxJson => Format::CyclonedxJson,
+        ScanFormat::Markdown => Format::Markdown,
+    }
+}
+
+fn sort_by(sort: ScanSortBy) -> SortBy {
+    match sort {
+        ScanSortBy::Severity => SortBy::Severity,
+        ScanSortBy::Kev => SortBy::Kev,
+        ScanSortBy::Epss => SortBy::Epss,
+        ScanSortBy::Package => SortBy::Package,
+    }
+}

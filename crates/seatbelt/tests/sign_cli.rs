@@ -1,0 +1,451 @@
+//! End-to-end signing tests of the `seatbelt` binary against the real loopback docker-registry
+//! and `oci-dir:` layouts, with Debian's cosign as the independent peer: each tool verifies what
+//! the other signed and uses the other's keys; every tampering case must fail verification.
+
+// A panic is how a test reports failure.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use seatbelt_test::layers::{config_and_manifest, sha256, Blob, Layer};
+use seatbelt_test::registry::DockerRegistry;
+use seatbelt_test::tools::cosign;
+use serde_json::Value;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("COSIGN_PASSWORD", PASSWORD)
+        .env_remove("SEATBELT_PASSWORD")
+        // cosign must never reach the public Sigstore services from a test.
+        .env("TUF_ROOT", dir.join("tuf"))
+        .env("HOME", dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}
+
+fn seatbelt_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_seatbelt"))
+}
+
+fn ok(program: &Path, args: &[&str], dir: &Path) -> String {
+    let out = run(program, args, dir);
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed ({}):\n{}\n{}",
+        program.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn seatbelt(args: &[&str], dir: &Path) -> String {
+    ok(&seatbelt_bin(), args, dir)
+}
+
+fn cosign_ok(args: &[&str], dir: &Path) -> String {
+    ok(&cosign(), args, dir)
+}
+
+/// cosign flags for a loopback registry with no transparency log and no network.
+const COSIGN_SIGN: &[&str] = &["--tlog-upload=false", "--allow-insecure-registry", "-y"];
+const COSIGN_VERIFY: &[&str] = &[
+    "--insecure-ignore-tlog",
+    "--allow-insecure-registry",
+    "--offline",
+];
+
+/// Writes a one-layer OCI layout whose file content is `marker` (so each marker is a distinct
+/// image) tagged `t`, and returns its manifest digest.
+fn write_layout(dir: &Path, marker: &str) -> String {
+    let tar = Layer::new().file("hello.txt", marker.as_bytes()).finish();
+    let blob = Blob::new(&tar, "gzip");
+    let (config, manifest) = config_and_manifest(std::slice::from_ref(&blob));
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    for bytes in [&blob.bytes, &config, &manifest] {
+        let digest = sha256(bytes);
+        std::fs::write(blobs.join(&digest["sha256:".len()..]), bytes).unwrap();
+    }
+    let digest = sha256(&manifest);
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": digest, "size": manifest.len(),
+        "annotations": {"org.opencontainers.image.ref.name": "t"}}]});
+    std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
+    digest
+}
+
+/// Pushes a fresh synthetic image to `remote` (a tag) and returns its digest.
+fn push(work: &Path, remote: &str, marker: &str) -> String {
+    let layout = work.join(format!("layout-{marker}"));
+    let digest = write_layout(&layout, marker);
+    seatbelt(
+        &["copy", &format!("oci-dir:{}:t", layout.display()), remote],
+        work,
+    );
+    digest
+}
+
+fn verify_seatbelt(work: &Path, key: &str, image: &str, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["verify", "--key", key, image, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = run(&seatbelt_bin(), &args, work);
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "seatbelt verify errored:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("verify output is not JSON ({e})"));
+    (code, report)
+}
+
+/// The registry blob/manifest endpoints, for tampering like a hostile registry would.
+fn http_put_manifest(host: &str, repo: &str, tag: &str, bytes: &[u8]) {
+    let url = format!("http://{host}/v2/{repo}/manifests/{tag}");
+    let client = reqwest::blocking::Client::new();
+    let response = client
+        .put(url)
+        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+        .body(bytes.to_vec())
+        .send()
+        .unwrap();
+    assert!(response.status().is_success(), "{:?}", response.status());
+}
+
+fn http_get(host: &str, path: &str) -> Vec<u8> {
+    let url = format!("http://{host}/v2/{path}");
+    let response = reqwest::blocking::Client::new()
+        .get(url)
+        .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {:?}",
+        response.status()
+    );
+    response.bytes().unwrap().to_vec()
+}
+
+fn http_post_blob(host: &str, repo: &str, bytes: &[u8]) -> String {
+    let client = reqwest::blocking::Client::new();
+    let digest = sha256(bytes);
+    let url = format!("http://{host}/v2/{repo}/blobs/uploads/");
+    let response = client.post(url).send().unwrap();
+    assert!(response.status().is_success(), "{:?}", response.status());
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let location = if location.starts_with("http") {
+        location
+    } else {
+        format!("http://{host}{location}")
+    };
+    let separator = if location.contains('?') { '&' } else { '?' };
+    let response = client
+        .put(format!("{location}{separator}digest={digest}"))
+        .body(bytes.to_vec())
+        .send()
+        .unwrap();
+    assert!(response.status().is_success(), "{:?}", response.status());
+    digest
+}
+
+#[test]
+fn cosign_verifies_what_seatbelt_signed_with_a_seatbelt_key() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let repo = format!("{}/interop/a", registry.host());
+    let digest = push(dir, &format!("{repo}:1"), "a");
+    seatbelt(&["key", "generate", "--output-prefix", "sb"], dir);
+    let image = format!("{repo}@{digest}");
+    let signed: Value = serde_json::from_str(&seatbelt(
+        &[
+            "sign",
+            "--key",
+            "sb.key",
+            &format!("{repo}:1"),
+            "-a",
+            "env=prod",
+            "--json",
+        ],
+        dir,
+    ))
+    .unwrap();
+    assert_eq!(signed["digest"], digest.as_str());
+    let mut args = vec!["verify", "--key", "sb.pub", "-a", "env=prod"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image);
+    let out = cosign_ok(&args, dir);
+    let verified: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        verified[0]["critical"]["image"]["docker-manifest-digest"],
+        digest.as_str()
+    );
+    // And seatbelt agrees, requiring the annotation.
+    let (code, report) = verify_seatbelt(dir, "sb.pub", &image, &["-a", "env=prod"]);
+    assert_eq!(code, 0, "{report}");
+    // cosign with another key rejects it.
+    cosign_ok(&["generate-key-pair", "--output-key-prefix", "other"], dir);
+    let mut args = vec!["verify", "--key", "other.pub"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image);
+    assert!(!run(&cosign(), &args, dir).status.success());
+}
+
+#[test]
+fn seatbelt_verifies_what_cosign_signed_with_a_cosign_key() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let repo = format!("{}/interop/b", registry.host());
+    let digest = push(dir, &format!("{repo}:1"), "b");
+    let image = format!("{repo}@{digest}");
+    cosign_ok(&["generate-key-pair", "--output-key-prefix", "co"], dir);
+    let mut args = vec!["sign", "--key", "co.key", "-a", "team=blue"];
+    args.extend_from_slice(COSIGN_SIGN);
+    args.push(&image);
+    cosign_ok(&args, dir);
+    let (code, report) = verify_seatbelt(dir, "co.pub", &format!("{repo}:1"), &["-a", "team=blue"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["digest"], digest.as_str());
+    assert_eq!(report["signatures"][0]["annotations"]["team"], "blue");
+    // seatbelt signs with cosign's key and appends to cosign's signature manifest; cosign then
+    // sees both signatures.
+    seatbelt(&["sign", "--key", "co.key", &image], dir);
+    let (code, report) = verify_seatbelt(dir, "co.pub", &image, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        report["signatures"].as_array().unwrap().len(),
+        2,
+        "{report}"
+    );
+    let mut args = vec!["verify", "--key", "co.pub"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image);
+    let verified: Value = serde_json::from_str(&cosign_ok(&args, dir)).unwrap();
+    assert_eq!(verified.as_array().unwrap().len(), 2);
+    // A wrong key verifies nothing: exit 1.
+    seatbelt(&["key", "generate", "--output-prefix", "wrong"], dir);
+    let (code, report) = verify_seatbelt(dir, "wrong.pub", &image, &[]);
+    assert_eq!(code, 1, "{report}");
+    // A key imported by cosign from seatbelt's key signs images seatbelt verifies.
+    let mut args = vec!["sign", "--key", "wrong.key"];
+    args.extend_from_slice(COSIGN_SIGN);
+    args.push(&image);
+    cosign_ok(&args, dir);
+    let (code, _) = verify_seatbelt(dir, "wrong.pub", &image, &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn tampering_fails_verification() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let host = registry.host();
+    let a = push(dir, &format!("{host}/neg/a:1"), "neg-a");
+    let b = push(dir, &format!("{host}/neg/b:1"), "neg-b");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let image_a = format!("{host}/neg/a@{a}");
+    let image_b = format!("{host}/neg/b@{b}");
+    seatbelt(&["sign", "--key", "k.key", &image_a], dir);
+    assert_eq!(verify_seatbelt(dir, "k.pub", &image_a, &[]).0, 0);
+
+    let tag_a = format!("sha256-{}.sig", &a["sha256:".len()..]);
+    let tag_b = format!("sha256-{}.sig", &b["sha256:".len()..]);
+    let sig_manifest = http_get(host, &format!("neg/a/manifests/{tag_a}"));
+    let manifest: Value = serde_json::from_slice(&sig_manifest).unwrap();
+    let layer = &manifest["layers"][0];
+    let payload_digest = layer["digest"].as_str().unwrap();
+    let payload = http_get(host, &format!("neg/a/blobs/{payload_digest}"));
+
+    // The signature moved to another image's .sig tag (another repository): the payload signs
+    // a's digest and repository, so b does not verify — with seatbelt or cosign.
+    for blob in [
+        &payload,
+        &http_get(
+            host,
+            &format!(
+                "neg/a/blobs/{}",
+                manifest["config"]["digest"].as_str().unwrap()
+            ),
+        ),
+    ] {
+        http_post_blob(host, "neg/b", blob);
+    }
+    http_put_manifest(host, "neg/b", &tag_b, &sig_manifest);
+    let (code, report) = verify_seatbelt(dir, "k.pub", &image_b, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report["signatures"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("signs"),
+        "{report}"
+    );
+    let mut args = vec!["verify", "--key", "k.pub"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image_b);
+    assert!(!run(&cosign(), &args, dir).status.success());
+
+    // A tampered payload (a's signature over b's digest): the signature no longer matches.
+    let forged = String::from_utf8(payload.clone()).unwrap().replace(&a, &b);
+    let forged_digest = http_post_blob(host, "neg/b", forged.as_bytes());
+    let mut tampered = manifest.clone();
+    tampered["layers"][0]["digest"] = Value::from(forged_digest);
+    tampered["layers"][0]["size"] = Value::from(forged.len());
+    http_put_manifest(host, "neg/b", &tag_b, tampered.to_string().as_bytes());
+    let (code, report) = verify_seatbelt(dir, "k.pub", &image_b, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(report["signatures"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("does not match"));
+
+    // Tampered signature bytes on a's own signature.
+    let mut flipped = manifest.clone();
+    let signature = layer["annotations"]["dev.cosignproject.cosign/signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut raw = base64_decode(&signature);
+    let last = raw.len() - 1;
+    raw[last] ^= 1;
+    flipped["layers"][0]["annotations"]["dev.cosignproject.cosign/signature"] =
+        Value::from(base64_encode(&raw));
+    http_put_manifest(host, "neg/a", &tag_a, flipped.to_string().as_bytes());
+    assert_eq!(verify_seatbelt(dir, "k.pub", &image_a, &[]).0, 1);
+
+    // A payload for another digest, validly signed: b's digest signed, stored under a's tag.
+    http_put_manifest(host, "neg/a", &tag_a, &sig_manifest);
+    seatbelt(&["sign", "--key", "k.key", &image_b], dir);
+    let b_manifest = http_get(host, &format!("neg/b/manifests/{tag_b}"));
+    let b_manifest: Value = serde_json::from_slice(&b_manifest).unwrap();
+    let b_layer = b_manifest["layers"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    let b_payload = http_get(
+        host,
+        &format!("neg/b/blobs/{}", b_layer["digest"].as_str().unwrap()),
+    );
+    http_post_blob(host, "neg/a", &b_payload);
+    let mut swapped = manifest.clone();
+    swapped["layers"][0] = b_layer;
+    http_put_manifest(host, "neg/a", &tag_a, swapped.to_string().as_bytes());
+    let (code, report) = verify_seatbelt(dir, "k.pub", &image_a, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(report["signatures"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("not this image"));
+}
+
+#[test]
+fn verification_is_bound_to_the_digest_the_tag_resolved_to() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let repo = format!("{}/race/app", registry.host());
+    let signed = push(dir, &format!("{repo}:prod"), "signed");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    seatbelt(&["sign", "--key", "k.key", &format!("{repo}:prod")], dir);
+    let (code, report) = verify_seatbelt(dir, "k.pub", &format!("{repo}:prod"), &[]);
+    assert_eq!(
+        (code, report["digest"].as_str()),
+        (0, Some(signed.as_str()))
+    );
+    // The tag moves to an unsigned image: verifying the tag now fails, and names the new digest;
+    // the old signature does not carry over.
+    let unsigned = push(dir, &format!("{repo}:prod"), "unsigned");
+    let (code, report) = verify_seatbelt(dir, "k.pub", &format!("{repo}:prod"), &[]);
+    assert_eq!(
+        (code, report["digest"].as_str()),
+        (1, Some(unsigned.as_str()))
+    );
+    // The signed digest still verifies by digest.
+    assert_eq!(
+        verify_seatbelt(dir, "k.pub", &format!("{repo}@{signed}"), &[]).0,
+        0
+    );
+}
+
+#[test]
+fn too_many_signatures_is_a_clear_error() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let host = registry.host();
+    let digest = push(dir, &format!("{host}/many/a:1"), "many");
+    let payload = http_post_blob(host, "many/a", b"{}");
+    let layer = serde_json::json!({"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+        "size": 2, "digest": payload, "annotations": {"dev.cosignproject.cosign/signature": "AA=="}});
+    let config = http_post_blob(host, "many/a", b"{}");
+    let manifest = serde_json::json!({"schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": config},
+        "layers": vec![layer; 10_000]});
+    let tag = format!("sha256-{}.sig", &digest["sha256:".len()..]);
+    http_put_manifest(host, "many/a", &tag, manifest.to_string().as_bytes());
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let out = run(
+        &seatbelt_bin(),
+        &[
+            "verify",
+            "--key",
+            "k.pub",
+            &format!("{host}/many/a@{digest}"),
+        ],
+        dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("10000 entries, over the limit"), "{err}");
+}
+
+#[test]
+fn oci_layout_sign_and_verify() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let layout = dir.join("layout");
+    let digest = write_layout(&layout, "local");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let image = format!("oci-dir:{}:t", layout.display());
+    seatbelt(&["sign", "--key", "k.key", &image], dir);
+    let (code, report) = verify_seatbelt(dir, "k.pub", &image, &[]);
+    assert_eq!(
+        (code, report["digest"].as_str()),
+        (0, Some(digest.as_str()))
+    );
+    let index = std::fs::read_to_string(layout.join("index.json")).unwrap();
+    assert!(index.contains(&format!("sha256-{}.sig", &digest["sha256:".len()..])));
+    // An unsigned layout fails with exit 1, not an error.
+    let other = dir.join("other");
+    write_layout(&other, "other");
+    let (code, _) = verify_seatbelt(dir, "k.pub", &format!("oci-dir:{}:t", other.display()), &[]);
+    assert_eq!(code, 1);
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
