@@ -126,6 +126,11 @@ const COMPILERS: &[&str] = &[
 
 const NETWORK_TOOLS: &[&str] = &["curl", "wget"];
 
+/// Whether `dir` (normalised, no leading `/`) is one of the directories programs live in.
+pub fn is_bin_dir(dir: &str) -> bool {
+    BIN_DIRS.contains(&dir)
+}
+
 /// What the policy may remove, given the options.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {

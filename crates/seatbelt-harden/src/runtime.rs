@@ -385,9 +385,11 @@ pub const TRACE_CALLS: &[&str] = &["ptrace", "process_vm_readv", "process_vm_wri
 /// The profile for an image whose final files are `paths`; returns it and what was removed
 /// from the default list with the reason.
 pub fn seccomp_profile<'a>(paths: impl Iterator<Item = &'a str>) -> (Value, Vec<String>) {
+    // Only programs count: a tracer is something on PATH, not any file that shares its
+    // name (Python's `profile`/`perf` modules, docs directories).
     let has_tracer = paths
-        .filter_map(|p| p.rsplit('/').next())
-        .any(|b| TRACERS.contains(&b));
+        .filter_map(|p| p.rsplit_once('/'))
+        .any(|(dir, base)| crate::policy::is_bin_dir(dir) && TRACERS.contains(&base));
     let mut removed = Vec::new();
     let allow: Vec<&str> = DEFAULT_ALLOW
         .iter()
@@ -465,6 +467,12 @@ mod tests {
         assert!(!names.iter().any(|n| n == "ptrace"));
         assert!(names.iter().any(|n| n == "execve"));
         assert_eq!(removed.len(), 3);
+        let (p, _) = seccomp_profile(["usr/share/perf", "usr/lib/rr"].into_iter());
+        assert!(!p["syscalls"][0]["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "ptrace"));
         let (p, removed) = seccomp_profile(["usr/bin/gdb"].into_iter());
         assert!(p["syscalls"][0]["names"]
             .as_array()
