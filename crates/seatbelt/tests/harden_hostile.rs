@@ -243,3 +243,63 @@ fn symlinks_out_of_the_root_resolve_inside_the_image() {
     assert!(removed.contains(&"/usr/bin/dash"), "{removed:?}");
     assert!(!keep.keys().any(|k| k.contains("shadow-of-the-host")));
 }
+
+fn with_password(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+        .args(args)
+        .current_dir(dir)
+        .env("COSIGN_PASSWORD", "harden-test")
+        .env_remove("SEATBELT_PASSWORD")
+        .output()
+        .expect("the seatbelt binary runs")
+}
+
+#[test]
+fn sign_chains_a_signature_of_the_written_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = image(
+        base(),
+        json!({"Entrypoint": ["/usr/bin/true"]}),
+        &dir.path().join("src"),
+    );
+    let keygen = with_password(&["key", "generate", "--output-prefix", "k"], dir.path());
+    assert!(
+        keygen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&keygen.stderr)
+    );
+    let out = dir.path().join("out");
+    let target = format!("oci-dir:{}:h", out.display());
+    let run = with_password(
+        &["harden", &source, "-o", &target, "--sign", "--key", "k.key"],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("Signed sha256:"), "{stderr}");
+    let verify = with_password(&["verify", "--key", "k.pub", &target], dir.path());
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    // --sign needs --key, and a key that does not load fails before anything is written.
+    let missing = seatbelt(&["harden", &source, "-o", &target, "--sign"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let other = dir.path().join("other");
+    let bad = with_password(
+        &[
+            "harden",
+            &source,
+            "-o",
+            &format!("oci-dir:{}:h", other.display()),
+            "--sign",
+            "--key",
+            "nope.key",
+        ],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(!other.join("index.json").exists());
+}
