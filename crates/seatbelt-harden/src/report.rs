@@ -140,6 +140,12 @@ impl Report {
                 names.join(" ")
             );
         }
+        if !self.seccomp_removed.is_empty() {
+            let _ = writeln!(out, "\nSECCOMP: LEFT OUT OF THE DEFAULT ALLOW-LIST");
+            for why in &self.seccomp_removed {
+                let _ = writeln!(out, "  {why}");
+            }
+        }
         let _ = writeln!(out, "\nCHANGED");
         for c in &self.changes {
             let reasons: Vec<&str> = c.reasons.iter().map(|r| r.label()).collect();
@@ -170,5 +176,125 @@ impl Report {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::AuditFinding;
+    use crate::policy::Reason;
+
+    fn finding(rule: &str, message: &str) -> AuditFinding {
+        AuditFinding {
+            rule_id: rule.into(),
+            severity: "low".into(),
+            message: message.into(),
+        }
+    }
+
+    /// A report as a script entrypoint on a small Debian image produces it.
+    fn report() -> Report {
+        let mut entrypoint = Needs {
+            argv: vec!["/app/run.sh".into()],
+            shell: Some("/app/run.sh is a shell script (#!/bin/sh)".into()),
+            ..Needs::default()
+        };
+        entrypoint
+            .keep
+            .insert("app/run.sh".into(), "entrypoint".into());
+        entrypoint
+            .keep
+            .insert("usr/bin/dash".into(), "interpreter of /app/run.sh".into());
+        entrypoint.keep_trees.insert("app".into(), "WORKDIR".into());
+        let removals = vec![
+            Removal {
+                path: "/usr/bin/bash".into(),
+                reason: Reason::Shell,
+                bytes: 1_265_648,
+                package: Some("bash".into()),
+            },
+            Removal {
+                path: "/usr/bin/su".into(),
+                reason: Reason::PrivilegeTool,
+                bytes: 72_000,
+                package: Some("util-linux".into()),
+            },
+        ];
+        let mut by_reason = BTreeMap::new();
+        by_reason.insert(
+            "shell".to_string(),
+            Tally {
+                files: 1,
+                bytes: 1_265_648,
+            },
+        );
+        by_reason.insert(
+            "privilege tool".to_string(),
+            Tally {
+                files: 1,
+                bytes: 72_000,
+            },
+        );
+        Report {
+            source: "oci-dir:app:app".into(),
+            base_digest: "sha256:aaaa".into(),
+            profile: "standard".into(),
+            user: UserPlan {
+                name: "nonroot".into(),
+                uid: 65532,
+                gid: 65532,
+                config_user: "65532:65532".into(),
+                added: true,
+                passwd: None,
+                group: None,
+            },
+            entrypoint,
+            removals,
+            changes: vec![Change {
+                path: "/usr/bin/passwd".into(),
+                reasons: vec![Reason::SetuidStripped],
+                mode_before: 0o4755,
+                mode_after: 0o755,
+                uid: 0,
+                gid: 0,
+            }],
+            by_reason,
+            files_removed: 2,
+            bytes_removed: 1_337_648,
+            files_before: 7611,
+            bytes_before: 164_038_818,
+            packages_touched: ["bash".to_string(), "util-linux".to_string()].into(),
+            seccomp_removed: vec!["ptrace: no debugger or tracer in the image".into()],
+            layer_digest: "sha256:bbbb".into(),
+            layer_size: 1234,
+            audit: Some(AuditComparison {
+                before: vec![
+                    finding("SB2001", "the image runs as root"),
+                    finding("SB2010", "setuid file /usr/bin/passwd"),
+                    finding("SB2012", "shell /usr/bin/bash"),
+                    finding("SB2012", "shell /usr/bin/dash"),
+                ],
+                after: vec![finding("SB2012", "shell /usr/bin/dash")],
+            }),
+        }
+    }
+
+    #[test]
+    fn table() {
+        insta::assert_snapshot!(report().table());
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_snapshot!(serde_json::to_string_pretty(&report()).unwrap());
+    }
+
+    #[test]
+    fn summary_label() {
+        assert_eq!(
+            report().summary(),
+            "profile=standard user=65532:65532 removed=2 files (1337648 bytes) changed=1 shell=kept"
+        );
     }
 }
