@@ -303,3 +303,39 @@ fn sign_chains_a_signature_of_the_written_image() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(!other.join("index.json").exists());
 }
+
+#[test]
+fn a_shell_passed_as_an_argument_is_kept_or_refused_never_silently_removed() {
+    // A base image's `CMD ["/bin/sh"]` left under a new ENTRYPOINT: the program gets the
+    // shell's path and may run it.
+    let dir = tempfile::tempdir().unwrap();
+    let source = image(
+        base(),
+        json!({"Entrypoint": ["/usr/bin/true"], "Cmd": ["/bin/sh"]}),
+        &dir.path().join("src"),
+    );
+    let run = harden(&source, dir.path());
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report = run.report.unwrap();
+    assert!(
+        report["entrypoint"]["shell"]
+            .as_str()
+            .unwrap()
+            .contains("names the shell /bin/sh as an argument"),
+        "{report}"
+    );
+    assert!(report["entrypoint"]["keep"]
+        .as_object()
+        .unwrap()
+        .contains_key("usr/bin/dash"));
+    let strict = seatbelt(&[
+        "harden",
+        &source,
+        "-o",
+        &format!("oci-dir:{}:s", dir.path().join("strict").display()),
+        "--profile",
+        "strict",
+    ]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("the entrypoint needs a shell"));
+}
