@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cargo build --release --locked --quiet
-seatbelt=${CARGO_TARGET_DIR:-target}/release/seatbelt
+# Release by default; CI sets SEATBELT_DEMO_PROFILE=dev to reuse the test build instead of
+# compiling the workspace a second time.
+profile=${SEATBELT_DEMO_PROFILE:-release}
+cargo build --profile "$profile" --locked --quiet -p seatbelt
+[ "$profile" = dev ] && profile_dir=debug || profile_dir=$profile
+seatbelt=${CARGO_TARGET_DIR:-target}/$profile_dir/seatbelt
 out=${DEMO_DIR:-target/demo}
 # The tests build the same image into this cache; reuse it when it is there.
 fixtures=${SEATBELT_FIXTURE_CACHE:-target/seatbelt-fixtures}

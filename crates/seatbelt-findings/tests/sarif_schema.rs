@@ -7,19 +7,6 @@ use std::process::Command;
 use seatbelt_findings::{fingerprint, render, Finding, FindingLocation, Format, Report, RuleInfo};
 use seatbelt_types::{Digest, Severity};
 
-fn pyvenv_python() -> PathBuf {
-    std::env::var_os("SEATBELT_PYVENV")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
-        })
-        .expect("HOME is set")
-        .join("bin/python")
-}
-
 const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "SB1008",
@@ -82,7 +69,7 @@ fn sarif_output_validates_against_the_official_schema() {
     render(&report, Format::Sarif, &mut out).expect("renders");
     std::fs::write(&path, &out).expect("write");
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/validate-sarif.py");
-    let result = Command::new(pyvenv_python())
+    let result = Command::new(seatbelt_test::tools::pyvenv_python())
         .arg(&script)
         .arg(&path)
         .output()

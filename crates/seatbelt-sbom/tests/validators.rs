@@ -3,7 +3,7 @@
 //! quirks and on what the registered catalogers find in a real Debian 12 image.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use seatbelt_sbom::format::{cyclonedx, read_any, spdx, FormatOptions};
@@ -13,29 +13,9 @@ use seatbelt_types::{
     SbomSubject, SourcePackage,
 };
 
-/// The venv `scripts/install-deps.sh` makes (same default location, same override).
-fn pyvenv_python() -> PathBuf {
-    let venv = std::env::var_os("SEATBELT_PYVENV")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
-        })
-        .expect("neither SEATBELT_PYVENV nor HOME is set");
-    let python = venv.join("bin").join("python");
-    assert!(
-        python.exists(),
-        "the SBOM validators are not installed ({} is missing): run scripts/install-deps.sh",
-        python.display()
-    );
-    python
-}
-
 fn validate(files: &[&Path]) {
     let script = seatbelt_test::debian::workspace_root().join("scripts/validate-sbom.py");
-    let out = Command::new(pyvenv_python())
+    let out = Command::new(seatbelt_test::tools::pyvenv_python())
         .arg(&script)
         .args(files)
         .output()

@@ -7,18 +7,30 @@
 //! - [`manifest`]: the OCI manifest cosign stores signatures in (`sha256-<hex>.sig`).
 //! - [`target`]: where signatures live: a registry repository or an `oci-dir:` layout.
 //! - [`sign`] and [`verify`]: the two operations, each bound to one resolved digest.
+//! - [`dsse`], [`intoto`], [`predicate`]: DSSE envelopes carrying in-toto statements, with
+//!   predicate types named as cosign's `--type` names them.
+//! - [`attest`] and [`verify_attestation`]: attestations stored and checked as cosign does
+//!   (`sha256-<hex>.att`), with an optional [`policy`] on the predicate.
+//! - [`provenance`]: SLSA provenance v1 for images seatbelt writes.
 #![deny(missing_docs)]
 
+pub mod attest;
+pub mod dsse;
 pub mod encrypted;
 mod error;
+pub mod intoto;
 pub mod keys;
 pub mod layout;
 pub mod limits;
 pub mod manifest;
 pub mod payload;
+pub mod policy;
+pub mod predicate;
+pub mod provenance;
 pub mod sign;
 pub mod target;
 pub mod verify;
+pub mod verify_attestation;
 
 pub use error::SignError;
 pub use keys::{PrivateKey, PublicKey};

@@ -16,6 +16,14 @@ pub const MAX_PAYLOAD_BYTES: u64 = 1024 * 1024;
 /// 32 MiB holds them while bounding memory.
 pub const MAX_ATTESTATION_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The most signatures read from one DSSE envelope. cosign writes one; each costs a
+/// signature check.
+pub const MAX_ENVELOPE_SIGNATURES: usize = 16;
+
+/// The largest predicate file `attest` reads: its base64 in the envelope (4/3 larger) must
+/// stay under [`MAX_ATTESTATION_BYTES`], or verifiers would refuse the attestation.
+pub const MAX_PREDICATE_BYTES: u64 = MAX_ATTESTATION_BYTES / 4 * 3 - 64 * 1024;
+
 /// The largest key file read (keys are a few hundred bytes).
 pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 

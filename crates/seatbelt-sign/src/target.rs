@@ -98,17 +98,26 @@ impl Target {
                 };
                 Ok(Subject {
                     digest,
-                    identity: Some(format!(
-                        "{}/{}",
-                        reference.registry(),
-                        reference.repository()
-                    )),
+                    identity: self.identity(),
                 })
             }
             Target::Layout(layout) => Ok(Subject {
                 digest: layout.resolve()?,
                 identity: None,
             }),
+        }
+    }
+
+    /// `registry/repository` for registry images (the identity signatures and statements
+    /// name), `None` for layouts.
+    pub fn identity(&self) -> Option<String> {
+        match self {
+            Target::Registry { reference, .. } => Some(format!(
+                "{}/{}",
+                reference.registry(),
+                reference.repository()
+            )),
+            Target::Layout(_) => None,
         }
     }
 

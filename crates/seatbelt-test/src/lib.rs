@@ -1,5 +1,6 @@
 //! Test support shared by seatbelt's crates.
 
+pub mod cli;
 pub mod debian;
 pub mod layers;
 pub mod registry;

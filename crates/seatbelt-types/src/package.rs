@@ -96,6 +96,36 @@ pub struct Package {
     pub metadata: BTreeMap<String, String>,
 }
 
+impl Package {
+    /// A package found at `location` by `cataloger`, with nothing else known yet: the other fields
+    /// are empty for the cataloger to fill in, and the id is assigned when the SBOM is assembled.
+    pub fn found(
+        ecosystem: Ecosystem,
+        purl: Purl,
+        name: String,
+        version: String,
+        location: Location,
+        cataloger: &str,
+    ) -> Self {
+        Self {
+            id: String::new(),
+            name,
+            version,
+            ecosystem,
+            purl,
+            arch: None,
+            source: None,
+            licenses: Vec::new(),
+            locations: vec![location],
+            files: Vec::new(),
+            dependencies: Vec::new(),
+            cpes: Vec::new(),
+            cataloger: cataloger.to_string(),
+            metadata: BTreeMap::new(),
+        }
+    }
+}
+
 /// The operating system release an image is built on.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Distro {

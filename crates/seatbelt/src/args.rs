@@ -62,6 +62,12 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Verify an image's cosign signatures against a public key (exit 1 when none verifies).
     Verify(VerifyArgs),
+    /// Attest an image: an in-toto statement in a DSSE envelope, stored as cosign does (`.att`).
+    Attest(AttestArgs),
+    /// Verify an image's attestations of one predicate type (exit 1 when none verifies).
+    VerifyAttestation(VerifyAttestationArgs),
+    /// Write SLSA provenance v1 for an image seatbelt wrote from another (e.g. with `copy`).
+    Provenance(ProvenanceArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -293,6 +299,10 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ScanSortBy::Severity)]
     pub(crate) sort_by: ScanSortBy,
 
+    /// Attest the report to the image as cosign's `vuln` predicate.
+    #[command(flatten)]
+    pub(crate) attest: AttestOptions,
+
     #[command(flatten)]
     pub(crate) source: SourceOptions,
 }
@@ -309,6 +319,14 @@ pub(crate) struct CopyArgs {
     /// When writing to dir:, keep setuid and setgid bits (dropped by default).
     #[arg(long)]
     pub(crate) preserve_setuid: bool,
+
+    /// Write SLSA provenance v1 (the predicate) for the written image to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) provenance: Option<PathBuf>,
+
+    /// Attest SLSA provenance v1 to the written image (registry or oci-dir:), signed with --key.
+    #[command(flatten)]
+    pub(crate) attest: AttestOptions,
 
     /// Print the copy report as JSON on standard output.
     #[arg(long)]
@@ -377,8 +395,12 @@ pub(crate) struct HardenArgs {
     #[arg(long, requires = "key")]
     pub(crate) sign: bool,
 
-    /// The private key for --sign (cosign's encrypted PEM, or unencrypted PKCS#8/SEC1 PEM).
-    #[arg(long, value_name = "FILE", requires = "sign")]
+    /// Attest the SLSA provenance of the rewrite to the written image, signed with --key.
+    #[arg(long, requires = "key")]
+    pub(crate) attest: bool,
+
+    /// The private key for --sign and --attest (cosign's encrypted PEM, or unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
     pub(crate) key: Option<PathBuf>,
 
     #[command(flatten)]
@@ -457,6 +479,10 @@ pub(crate) struct SbomArgs {
     /// Write to this file (atomically: it appears whole or not at all) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+
+    /// Attest the SBOM to the image (CycloneDX, or SPDX with --format spdx-json).
+    #[command(flatten)]
+    pub(crate) attest: AttestOptions,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
@@ -705,6 +731,107 @@ pub(crate) struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
     pub(crate) format: VerifyFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt attest`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "TYPE: sbom (CycloneDX or SPDX JSON, told apart by the document), cyclonedx, spdx, spdxjson,
+vuln, openvex, slsaprovenance (v0.2), slsaprovenance02, slsaprovenance1, link, custom, or a URI."
+)]
+pub(crate) struct AttestArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The private key (cosign's encrypted PEM, or an unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// The predicate type (see TYPE below).
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    pub(crate) predicate_type: String,
+
+    /// The predicate file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) predicate: PathBuf,
+
+    /// An annotation on the statement's subject, signed with it (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt verify-attestation`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "POLICY file: {\"rules\": [{\"path\": \"/json/pointer/into/predicate\", \"equals\": V | \"oneOf\": [V, …] | \"exists\": BOOL | \"maxItems\": N}, …]}
+Every rule must hold for an attestation to count as verified."
+)]
+pub(crate) struct VerifyAttestationArgs {
+    /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
+    pub(crate) image: String,
+
+    /// The public key (PKIX PEM, e.g. cosign.pub).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// The predicate type to verify (the names of `attest --type`, or a URI).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub(crate) predicate_type: String,
+
+    /// A policy on the predicate (see POLICY below).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
+
+    /// Require this annotation on the statement's subject (repeatable).
+    #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]
+    pub(crate) annotations: Vec<String>,
+
+    /// Output format (json includes each verified predicate).
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
+    pub(crate) format: VerifyFormat,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// Signing options shared by commands that can attest what they produce.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct AttestOptions {
+    /// Also attest the result to the image (registry or oci-dir:), signed with --key.
+    #[arg(long, requires = "key")]
+    pub(crate) attest: bool,
+
+    /// The private key for --attest.
+    #[arg(long, value_name = "FILE", requires = "attest")]
+    pub(crate) key: Option<PathBuf>,
+}
+
+/// `seatbelt provenance`.
+#[derive(Debug, Args)]
+pub(crate) struct ProvenanceArgs {
+    /// The image the provenance is about (what seatbelt wrote).
+    pub(crate) image: String,
+
+    /// The image it was copied from: its layers must be the image's layers.
+    #[arg(long, value_name = "IMAGE")]
+    pub(crate) copy_from: String,
+
+    /// Write the predicate to this file (default: standard output, unless --attest).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) attest: AttestOptions,
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,

@@ -4,7 +4,7 @@
 //! filesystem, exit codes and SARIF validated against the official schema.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use seatbelt_test::debian::{fixture_image, workspace_root, FixtureImage};
@@ -23,14 +23,8 @@ fn seatbelt(args: &[&str]) -> Output {
 fn audit_json(args: &[&str]) -> Value {
     let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
-    let out = seatbelt(&all);
-    assert!(
-        out.status.success(),
-        "seatbelt {all:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON report")
+    let out = seatbelt_test::cli::succeeded(&format!("seatbelt {all:?}"), &seatbelt(&all));
+    serde_json::from_str(&out).expect("JSON report")
 }
 
 fn findings<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
@@ -95,19 +89,6 @@ fn write_layout(dir: &Path, tag: &str, layers: &[Blob], runtime: Value, history:
     .expect("index");
     std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#)
         .expect("oci-layout");
-}
-
-fn pyvenv_python() -> PathBuf {
-    std::env::var_os("SEATBELT_PYVENV")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("seatbelt/pyvenv"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/seatbelt/pyvenv"))
-        })
-        .expect("HOME is set")
-        .join("bin/python")
 }
 
 /// A GitHub token shaped like a real one (random, no placeholder markers).
@@ -238,7 +219,7 @@ fn minbase_runs_as_root_with_setuid_files_shells_and_dpkg() {
         uris.contains(&"/usr/bin/su"),
         "the path inside the image is the artifact URI"
     );
-    let validated = Command::new(pyvenv_python())
+    let validated = Command::new(seatbelt_test::tools::pyvenv_python())
         .arg(workspace_root().join("scripts/validate-sarif.py"))
         .arg(&sarif)
         .output()

@@ -27,14 +27,7 @@ fn seatbelt(db: &Path, args: &[&str]) -> Output {
 }
 
 fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
+    seatbelt_test::cli::succeeded("seatbelt db", output)
 }
 
 #[test]

@@ -284,6 +284,38 @@ fn sign_chains_a_signature_of_the_written_image() {
         String::from_utf8_lossy(&verify.stderr)
     );
 
+    // --attest: the SLSA provenance of the rewrite, attested to the digest written.
+    let attested = dir.path().join("attested");
+    let target = format!("oci-dir:{}:h", attested.display());
+    let run = with_password(
+        &[
+            "harden", &source, "-o", &target, "--attest", "--key", "k.key",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("Attested sha256:"), "{stderr}");
+    let verify = with_password(
+        &[
+            "verify-attestation",
+            "--key",
+            "k.pub",
+            "--type",
+            "slsaprovenance1",
+            &target,
+        ],
+        dir.path(),
+    );
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    // --key alone is a mistake, not silently ignored.
+    let alone = seatbelt(&["harden", &source, "-o", &target, "--key", "k.key"]);
+    assert_eq!(alone.status.code(), Some(2));
     // --sign needs --key, and a key that does not load fails before anything is written.
     let missing = seatbelt(&["harden", &source, "-o", &target, "--sign"]);
     assert_eq!(missing.status.code(), Some(2));

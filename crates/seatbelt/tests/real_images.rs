@@ -8,21 +8,11 @@ use seatbelt_test::debian::{fixture_image, FixtureImage};
 use serde_json::Value;
 
 fn seatbelt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seatbelt"))
-        .args(args)
-        .output()
-        .expect("the seatbelt binary runs")
+    seatbelt_test::cli::run(env!("CARGO_BIN_EXE_seatbelt"), args)
 }
 
 fn ok(args: &[&str]) -> String {
-    let out = seatbelt(args);
-    assert!(
-        out.status.success(),
-        "seatbelt {args:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("output is UTF-8")
+    seatbelt_test::cli::succeeded(&format!("seatbelt {args:?}"), &seatbelt(args))
 }
 
 fn tool(program: &str, args: &[&str]) -> String {

@@ -33,16 +33,8 @@ fn seatbelt_bin() -> PathBuf {
 }
 
 fn ok(program: &Path, args: &[&str], dir: &Path) -> String {
-    let out = run(program, args, dir);
-    assert!(
-        out.status.success(),
-        "{} {args:?} failed ({}):\n{}\n{}",
-        program.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let what = format!("{} {args:?}", program.display());
+    seatbelt_test::cli::succeeded(&what, &run(program, args, dir))
 }
 
 fn seatbelt(args: &[&str], dir: &Path) -> String {

@@ -1,26 +1,14 @@
 //! `seatbelt version compare|satisfies` through the real binary: answers on stdout, exit 0;
 //! invalid input exits 2 with a message naming the text and the expected shape.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn seatbelt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seatbelt"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the seatbelt binary runs")
+    seatbelt_test::cli::run(env!("CARGO_BIN_EXE_seatbelt"), args)
 }
 
 fn answer(args: &[&str]) -> String {
-    let out = seatbelt(args);
-    assert!(
-        out.status.success(),
-        "seatbelt {args:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("output is UTF-8")
+    seatbelt_test::cli::succeeded(&format!("seatbelt {args:?}"), &seatbelt(args))
         .trim_end()
         .to_string()
 }

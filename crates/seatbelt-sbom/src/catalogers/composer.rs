@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use seatbelt_types::{Ecosystem, Location, Package, Purl, Unknown};
+use seatbelt_types::{Ecosystem, Package, Purl};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::per_file::{Parsed, PerFile};
 use crate::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
 
 const INSTALLED: &str = "vendor/composer/installed.json";
@@ -118,10 +119,7 @@ pub fn parse_installed(content: &[u8]) -> Result<(Vec<ComposerPackage>, Vec<Stri
 
 /// Finds Composer-installed PHP packages.
 #[derive(Debug, Default)]
-pub(crate) struct Composer {
-    found: Vec<(ComposerPackage, Location)>,
-    unknowns: Vec<Unknown>,
-}
+pub(crate) struct Composer(PerFile<ComposerPackage>);
 
 impl Cataloger for Composer {
     fn name(&self) -> &'static str {
@@ -140,67 +138,43 @@ impl Cataloger for Composer {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        let mut unknown = |reason: String| {
-            self.unknowns.push(Unknown {
-                location: file.location.clone(),
-                cataloger: "composer".into(),
-                reason,
+        self.0
+            .observe("composer", "installed.json", file, |content| {
+                Parsed::many(parse_installed(content))
             });
-        };
-        if !file.complete {
-            return unknown("installed.json is larger than the in-memory limit".into());
-        }
-        match parse_installed(file.content) {
-            Ok((packages, problems)) => {
-                problems.into_iter().for_each(&mut unknown);
-                self.found
-                    .extend(packages.into_iter().map(|p| (p, file.location.clone())));
-            }
-            Err(e) => unknown(e),
-        }
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {
-        let packages = self
-            .found
-            .into_iter()
-            .map(|(p, location)| {
-                let (vendor, name) = p.name.split_once('/').unwrap_or(("", &p.name));
-                let mut metadata = BTreeMap::new();
-                if p.dev {
-                    metadata.insert("composer.dev".to_string(), "true".to_string());
-                }
-                if let Some(r) = &p.reference {
-                    metadata.insert("composer.reference".to_string(), r.clone());
-                }
-                Package {
-                    id: String::new(),
-                    purl: Purl::new("composer", Some(vendor), name, Some(&p.version)),
-                    name: p.name.clone(),
-                    version: p.version,
-                    ecosystem: Ecosystem::Composer,
-                    arch: None,
-                    source: None,
-                    licenses: p.licenses,
-                    locations: vec![location],
-                    files: Vec::new(),
-                    dependencies: p.requires,
-                    cpes: Vec::new(),
-                    cataloger: "composer".into(),
-                    metadata,
-                }
-            })
-            .collect();
-        CatalogOutput {
-            packages,
-            unknowns: self.unknowns,
-        }
+        self.0.finish(|(p, location)| {
+            let (vendor, name) = p.name.split_once('/').unwrap_or(("", &p.name));
+            let purl = Purl::new("composer", Some(vendor), name, Some(&p.version));
+            let mut package = Package::found(
+                Ecosystem::Composer,
+                purl,
+                p.name,
+                p.version,
+                location,
+                "composer",
+            );
+            if p.dev {
+                package
+                    .metadata
+                    .insert("composer.dev".to_string(), "true".to_string());
+            }
+            if let Some(r) = p.reference {
+                package.metadata.insert("composer.reference".to_string(), r);
+            }
+            package.licenses = p.licenses;
+            package.dependencies = p.requires;
+            package
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use seatbelt_types::Location;
 
     /// Composer 2 output, trimmed from a real `composer require symfony/console` install.
     const V2: &str = r#"{

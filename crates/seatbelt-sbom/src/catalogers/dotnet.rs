@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use seatbelt_types::{Ecosystem, Location, Package, Purl, Unknown};
+use seatbelt_types::{Ecosystem, Package, Purl};
 use serde::Deserialize;
 
+use super::per_file::{Parsed, PerFile};
 use crate::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
 
 /// One NuGet package of a deps.json.
@@ -94,10 +95,7 @@ pub fn parse_deps_json(content: &[u8]) -> Result<(Vec<NugetPackage>, Vec<String>
 
 /// Finds NuGet packages of .NET applications.
 #[derive(Debug, Default)]
-pub(crate) struct Dotnet {
-    found: Vec<(NugetPackage, Location)>,
-    unknowns: Vec<Unknown>,
-}
+pub(crate) struct Dotnet(PerFile<NugetPackage>);
 
 impl Cataloger for Dotnet {
     fn name(&self) -> &'static str {
@@ -118,61 +116,35 @@ impl Cataloger for Dotnet {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        let mut unknown = |reason: String| {
-            self.unknowns.push(Unknown {
-                location: file.location.clone(),
-                cataloger: "dotnet".into(),
-                reason,
-            });
-        };
-        if !file.complete {
-            return unknown("deps.json is larger than the in-memory limit".into());
-        }
-        match parse_deps_json(file.content) {
-            Ok((packages, problems)) => {
-                problems.into_iter().for_each(&mut unknown);
-                self.found
-                    .extend(packages.into_iter().map(|p| (p, file.location.clone())));
-            }
-            Err(e) => unknown(e),
-        }
+        self.0.observe("dotnet", "deps.json", file, |content| {
+            Parsed::many(parse_deps_json(content))
+        });
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {
-        let packages = self
-            .found
-            .into_iter()
-            .map(|(p, location)| Package {
-                id: String::new(),
-                purl: Purl::new("nuget", None, &p.name, Some(&p.version)),
-                name: p.name,
-                version: p.version,
-                ecosystem: Ecosystem::Nuget,
-                arch: None,
-                source: None,
-                licenses: Vec::new(),
-                locations: vec![location],
-                files: Vec::new(),
-                dependencies: p.dependencies,
-                cpes: Vec::new(),
-                cataloger: "dotnet".into(),
-                metadata: p
-                    .sha512
-                    .map(|s| ("nuget.sha512".to_string(), s))
-                    .into_iter()
-                    .collect(),
-            })
-            .collect();
-        CatalogOutput {
-            packages,
-            unknowns: self.unknowns,
-        }
+        self.0.finish(|(p, location)| {
+            let purl = Purl::new("nuget", None, &p.name, Some(&p.version));
+            let mut package = Package::found(
+                Ecosystem::Nuget,
+                purl,
+                p.name,
+                p.version,
+                location,
+                "dotnet",
+            );
+            package.dependencies = p.dependencies;
+            package
+                .metadata
+                .extend(p.sha512.map(|s| ("nuget.sha512".to_string(), s)));
+            package
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use seatbelt_types::Location;
 
     /// What `dotnet publish` writes for a console app using Serilog (trimmed, real shape).
     const DEPS: &str = r#"{

@@ -4,10 +4,9 @@
 //! `s.name = "rake".freeze`, `s.version = "13.0.6"`, `s.licenses = ["MIT".freeze]`,
 //! `s.add_runtime_dependency(%q<json>.freeze, …)`. They are read line by line, never executed.
 
-use std::collections::BTreeMap;
+use seatbelt_types::{Ecosystem, Package, Purl};
 
-use seatbelt_types::{Ecosystem, Location, Package, Purl, Unknown};
-
+use super::per_file::{Parsed, PerFile};
 use crate::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
 
 /// A gemspec longer than this is not one RubyGems generated.
@@ -120,10 +119,7 @@ pub fn parse_gemspec(text: &str) -> Result<Gemspec, String> {
 
 /// Finds installed Ruby gems.
 #[derive(Debug, Default)]
-pub(crate) struct Gem {
-    found: Vec<(Gemspec, Location)>,
-    unknowns: Vec<Unknown>,
-}
+pub(crate) struct Gem(PerFile<Gemspec>);
 
 impl Cataloger for Gem {
     fn name(&self) -> &'static str {
@@ -147,60 +143,35 @@ impl Cataloger for Gem {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        let result = match std::str::from_utf8(file.content) {
-            _ if !file.complete => Err("gemspec is larger than the in-memory limit".to_string()),
-            Ok(text) => parse_gemspec(text),
-            Err(e) => Err(format!("gemspec is not UTF-8: {e}")),
-        };
-        match result {
-            Ok(spec) => self.found.push((spec, file.location.clone())),
-            Err(reason) => self.unknowns.push(Unknown {
-                location: file.location.clone(),
-                cataloger: "gem".into(),
-                reason,
-            }),
-        }
+        self.0.observe("gem", "gemspec", file, |content| {
+            let text =
+                std::str::from_utf8(content).map_err(|e| format!("gemspec is not UTF-8: {e}"));
+            Parsed::one(text.and_then(parse_gemspec))
+        });
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {
-        let packages = self
-            .found
-            .into_iter()
-            .map(|(s, location)| {
-                let mut purl = Purl::new("gem", None, &s.name, Some(&s.version));
-                let mut metadata = BTreeMap::new();
-                if let Some(p) = &s.platform {
-                    purl = purl.with_qualifier("platform", p);
-                    metadata.insert("gem.platform".to_string(), p.clone());
-                }
-                Package {
-                    id: String::new(),
-                    purl,
-                    name: s.name,
-                    version: s.version,
-                    ecosystem: Ecosystem::Gem,
-                    arch: None,
-                    source: None,
-                    licenses: s.licenses,
-                    locations: vec![location],
-                    files: Vec::new(),
-                    dependencies: s.dependencies,
-                    cpes: Vec::new(),
-                    cataloger: "gem".into(),
-                    metadata,
-                }
-            })
-            .collect();
-        CatalogOutput {
-            packages,
-            unknowns: self.unknowns,
-        }
+        self.0.finish(|(s, location)| {
+            let mut purl = Purl::new("gem", None, &s.name, Some(&s.version));
+            if let Some(p) = &s.platform {
+                purl = purl.with_qualifier("platform", p);
+            }
+            let mut package =
+                Package::found(Ecosystem::Gem, purl, s.name, s.version, location, "gem");
+            package
+                .metadata
+                .extend(s.platform.map(|p| ("gem.platform".to_string(), p)));
+            package.licenses = s.licenses;
+            package.dependencies = s.dependencies;
+            package
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use seatbelt_types::Location;
 
     /// As RubyGems 3.4 writes it on `gem install rails-html-sanitizer`.
     const RUBYGEMS: &str = r#"# -*- encoding: utf-8 -*-

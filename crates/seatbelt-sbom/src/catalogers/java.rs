@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
-use seatbelt_types::{Ecosystem, Location, Package, Purl, Unknown};
+use seatbelt_types::{Ecosystem, Package, Purl};
 
+use super::per_file::{Parsed, PerFile};
 use crate::{CatalogContext, CatalogOutput, Cataloger, FoundFile, WantsPath};
 
 const EXTENSIONS: [&str; 3] = [".jar", ".war", ".ear"];
@@ -282,8 +283,7 @@ fn from_manifest(
 /// Finds Java archives' packages.
 #[derive(Debug, Default)]
 pub(crate) struct Java {
-    found: Vec<(JavaPackage, Location)>,
-    unknowns: Vec<Unknown>,
+    collected: PerFile<JavaPackage>,
 }
 
 impl Cataloger for Java {
@@ -300,62 +300,38 @@ impl Cataloger for Java {
     }
 
     fn observe(&mut self, file: &FoundFile<'_>) {
-        let mut unknown = |reason: String| {
-            self.unknowns.push(Unknown {
-                location: file.location.clone(),
-                cataloger: "java".into(),
-                reason,
-            });
-        };
-        if !file.complete {
-            return unknown("archive is larger than the in-memory limit".into());
-        }
-        let parsed = parse_archive(file.content, file.path);
-        parsed.problems.into_iter().for_each(&mut unknown);
-        self.found.extend(
-            parsed
-                .packages
-                .into_iter()
-                .map(|p| (p, file.location.clone())),
-        );
+        self.collected.observe("java", "archive", file, |content| {
+            let parsed = parse_archive(content, file.path);
+            Parsed {
+                records: parsed.packages,
+                problems: parsed.problems,
+            }
+        });
     }
 
     fn finish(self: Box<Self>, _context: &CatalogContext) -> CatalogOutput {
-        let packages = self
-            .found
-            .into_iter()
-            .map(|(p, location)| {
-                let mut metadata = BTreeMap::new();
-                if let Some(g) = &p.group {
-                    metadata.insert("maven.groupId".to_string(), g.clone());
-                }
-                metadata.insert("maven.artifactId".to_string(), p.artifact.clone());
-                metadata.insert("java.evidence".to_string(), p.evidence.to_string());
-                if !p.inner_path.is_empty() {
-                    metadata.insert("java.archivePath".to_string(), p.inner_path.clone());
-                }
-                Package {
-                    id: String::new(),
-                    purl: Purl::new("maven", p.group.as_deref(), &p.artifact, Some(&p.version)),
-                    name: p.artifact,
-                    version: p.version,
-                    ecosystem: Ecosystem::Maven,
-                    arch: None,
-                    source: None,
-                    licenses: p.license.into_iter().collect(),
-                    locations: vec![location],
-                    files: Vec::new(),
-                    dependencies: Vec::new(),
-                    cpes: Vec::new(),
-                    cataloger: "java".into(),
-                    metadata,
-                }
-            })
-            .collect();
-        CatalogOutput {
-            packages,
-            unknowns: self.unknowns,
-        }
+        self.collected.finish(|(p, location)| {
+            let purl = Purl::new("maven", p.group.as_deref(), &p.artifact, Some(&p.version));
+            let mut package = Package::found(
+                Ecosystem::Maven,
+                purl,
+                p.artifact.clone(),
+                p.version,
+                location,
+                "java",
+            );
+            let metadata = &mut package.metadata;
+            if let Some(g) = p.group {
+                metadata.insert("maven.groupId".to_string(), g);
+            }
+            metadata.insert("maven.artifactId".to_string(), p.artifact);
+            metadata.insert("java.evidence".to_string(), p.evidence.to_string());
+            if !p.inner_path.is_empty() {
+                metadata.insert("java.archivePath".to_string(), p.inner_path);
+            }
+            package.licenses = p.license.into_iter().collect();
+            package
+        })
     }
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod gem;
 pub(crate) mod go;
 pub(crate) mod java;
 pub(crate) mod npm;
+mod per_file;
 pub(crate) mod python;
 pub(crate) mod rpm;
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::license::{classify, License};
-use super::props::{self, Decoded};
+use super::props::{self, Decoded, Stated};
 use super::{FormatOptions, TOOL_NAME, TOOL_VERSION};
 use crate::SbomError;
 
@@ -411,48 +411,25 @@ fn package_of(c: &Value, source: &str) -> Result<Package, String> {
     let ecosystem = super::ecosystem_of(&purl)
         .ok_or_else(|| format!("`{purl_text}` is of a package type seatbelt does not model"))?;
     let d = Decoded::read(properties_of(c));
-    let licenses = if d.licenses.is_empty() {
-        read_licenses(
-            c.get("licenses")
-                .and_then(Value::as_array)
-                .map_or(&[], Vec::as_slice),
-        )
-    } else {
-        d.licenses.clone()
-    };
     let mut cpes: Vec<String> = str_at(c, &["cpe"])
         .map(str::to_string)
         .into_iter()
         .collect();
     cpes.extend(d.cpes.iter().cloned());
-    Ok(Package {
+    let stated = Stated {
         id: str_at(c, &["bom-ref"]).unwrap_or_default().to_string(),
-        name: if name.is_empty() {
-            purl.name.clone()
-        } else {
-            name.to_string()
-        },
-        version: str_at(c, &["version"])
-            .map(str::to_string)
-            .or_else(|| purl.version.clone())
-            .unwrap_or_default(),
-        ecosystem,
-        // seatbelt's own documents say exactly what the package had; others get the purl's.
-        arch: if d.cataloger.is_some() {
-            d.arch.clone()
-        } else {
-            purl.qualifiers.get("arch").cloned()
-        },
-        source: d.source(),
-        licenses,
-        locations: d.locations.clone(),
-        files: Vec::new(),
-        dependencies: d.depends.clone(),
-        cpes,
-        cataloger: d.cataloger.clone().unwrap_or_else(|| source.to_string()),
-        metadata: d.metadata.clone(),
+        name,
+        version: str_at(c, &["version"]),
         purl,
-    })
+        ecosystem,
+        licenses: read_licenses(
+            c.get("licenses")
+                .and_then(Value::as_array)
+                .map_or(&[], Vec::as_slice),
+        ),
+        cpes,
+    };
+    Ok(d.package(stated, source))
 }
 
 /// Reads a CycloneDX JSON document (any 1.x; seatbelt's or another tool's) into an [`Sbom`].

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use seatbelt_types::{Location, Package, SourcePackage};
+use seatbelt_types::{Ecosystem, Location, Package, Purl, SourcePackage};
 
 pub(crate) const CATALOGER: &str = "seatbelt:cataloger";
 pub(crate) const ARCH: &str = "seatbelt:arch";
@@ -116,6 +116,58 @@ impl Decoded {
             version: self.source_version.clone()?,
         })
     }
+
+    /// The package a document describes: what the format's own fields state, completed by these
+    /// properties. `tool` names the document's creator, the cataloger of packages seatbelt did
+    /// not find itself.
+    pub(crate) fn package(&self, stated: Stated<'_>, tool: &str) -> Package {
+        let purl = stated.purl;
+        Package {
+            id: stated.id,
+            name: if stated.name.is_empty() {
+                purl.name.clone()
+            } else {
+                stated.name.to_string()
+            },
+            version: stated
+                .version
+                .map(str::to_string)
+                .or_else(|| purl.version.clone())
+                .unwrap_or_default(),
+            ecosystem: stated.ecosystem,
+            // seatbelt's own documents say exactly what the package had; others get the purl's.
+            arch: if self.cataloger.is_some() {
+                self.arch.clone()
+            } else {
+                purl.qualifiers.get("arch").cloned()
+            },
+            source: self.source(),
+            licenses: if self.licenses.is_empty() {
+                stated.licenses
+            } else {
+                self.licenses.clone()
+            },
+            locations: self.locations.clone(),
+            files: Vec::new(),
+            dependencies: self.depends.clone(),
+            cpes: stated.cpes,
+            cataloger: self.cataloger.clone().unwrap_or_else(|| tool.to_string()),
+            metadata: self.metadata.clone(),
+            purl,
+        }
+    }
+}
+
+/// What a CycloneDX component or SPDX package states in the format's own fields.
+pub(crate) struct Stated<'a> {
+    pub(crate) id: String,
+    pub(crate) name: &'a str,
+    pub(crate) version: Option<&'a str>,
+    pub(crate) purl: Purl,
+    pub(crate) ecosystem: Ecosystem,
+    /// The declared licenses, used when seatbelt's exact list is absent.
+    pub(crate) licenses: Vec<String>,
+    pub(crate) cpes: Vec<String>,
 }
 
 /// Properties as `name=value` lines, `\` and line breaks escaped (for an SPDX comment).

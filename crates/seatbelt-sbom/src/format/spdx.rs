@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::license::{classify, license_ref, License};
-use super::props::{self, Decoded};
+use super::props::{self, Decoded, Stated};
 use super::{FormatOptions, TOOL_NAME, TOOL_VERSION};
 use crate::SbomError;
 
@@ -482,14 +482,6 @@ fn package_of(p: &Value, extracted: &HashMap<&str, &str>, tool: &str) -> Result<
         .ok_or_else(|| format!("`{purl_text}` is of a package type seatbelt does not model"))?;
     let lines = comment_props(p);
     let d = Decoded::read(lines.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let licenses = if d.licenses.is_empty() {
-        match str_at(p, "licenseDeclared") {
-            None | Some(NOASSERTION | "NONE") => Vec::new(),
-            Some(l) => vec![extracted.get(l).map_or(l, |t| *t).to_string()],
-        }
-    } else {
-        d.licenses.clone()
-    };
     let cpes = refs
         .iter()
         .filter(|r| {
@@ -499,37 +491,22 @@ fn package_of(p: &Value, extracted: &HashMap<&str, &str>, tool: &str) -> Result<
         .map(str::to_string)
         .collect();
     let spdx_id = str_at(p, "SPDXID").unwrap_or_default();
-    Ok(Package {
+    let stated = Stated {
         id: spdx_id
             .strip_prefix(PACKAGE_PREFIX)
             .unwrap_or(spdx_id)
             .to_string(),
-        name: if name.is_empty() {
-            purl.name.clone()
-        } else {
-            name.to_string()
-        },
-        version: str_at(p, "versionInfo")
-            .map(str::to_string)
-            .or_else(|| purl.version.clone())
-            .unwrap_or_default(),
-        ecosystem,
-        // seatbelt's own documents say exactly what the package had; others get the purl's.
-        arch: if d.cataloger.is_some() {
-            d.arch.clone()
-        } else {
-            purl.qualifiers.get("arch").cloned()
-        },
-        source: d.source(),
-        licenses,
-        locations: d.locations.clone(),
-        files: Vec::new(),
-        dependencies: d.depends.clone(),
-        cpes,
-        cataloger: d.cataloger.clone().unwrap_or_else(|| tool.to_string()),
-        metadata: d.metadata.clone(),
+        name,
+        version: str_at(p, "versionInfo"),
         purl,
-    })
+        ecosystem,
+        licenses: match str_at(p, "licenseDeclared") {
+            None | Some(NOASSERTION | "NONE") => Vec::new(),
+            Some(l) => vec![extracted.get(l).map_or(l, |t| *t).to_string()],
+        },
+        cpes,
+    };
+    Ok(d.package(stated, tool))
 }
 
 /// Reads an SPDX 2.x JSON document (seatbelt's or another tool's) into an [`Sbom`].

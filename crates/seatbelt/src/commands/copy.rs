@@ -10,6 +10,7 @@ use crate::progress::CopyProgress;
 use crate::Outcome;
 
 pub(crate) fn run(args: &CopyArgs, quiet: bool) -> miette::Result<Outcome> {
+    let clock = seatbelt_sign::provenance::Clock::start().into_diagnostic()?;
     let destination: Destination = args.destination.parse().into_diagnostic()?;
     let open_options = super::open_options(&args.source)?;
     let image = super::open_image_with(&args.source_image, &open_options)?;
@@ -51,6 +52,23 @@ pub(crate) fn run(args: &CopyArgs, quiet: bool) -> miette::Result<Outcome> {
             human_bytes(report.bytes_copied),
             report.blobs_skipped
         );
+    }
+    if args.provenance.is_some() || args.attest.attest {
+        let parameters = serde_json::json!({
+            "source": args.source_image,
+            "destination": args.destination,
+            "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
+        });
+        let predicate = super::provenance::copy_provenance(&image, parameters, &clock);
+        super::provenance::emit(
+            &predicate,
+            args.provenance.as_deref(),
+            false,
+            &args.attest,
+            &args.destination,
+            &args.source,
+            report.manifest_digest.as_ref(),
+        )?;
     }
     Ok(Outcome::Ok)
 }

@@ -7,16 +7,20 @@ use seatbelt_image::copy::{copy, CopyOptions};
 use seatbelt_image::sink::NoProgress;
 use seatbelt_image::Destination;
 
-use crate::args::{HardenArgs, HardenProfile, ReportFormat};
+use crate::args::{AttestOptions, HardenArgs, HardenProfile, ReportFormat};
 use crate::Outcome;
 
 pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
     let destination: Destination = args.output.parse().into_diagnostic()?;
+    if args.key.is_some() && !args.sign && !args.attest {
+        miette::bail!("--key is for --sign or --attest; add one of them, or drop --key");
+    }
     // Load the key first: a wrong password or path should fail before any work is done.
-    let key = match (&args.key, args.sign) {
+    let key = match (&args.key, args.sign || args.attest) {
         (Some(path), true) => Some(crate::commands::key::load_private_key(path)?),
         _ => None,
     };
+    let clock = seatbelt_sign::provenance::Clock::start().into_diagnostic()?;
     let open_options = super::open_options(&args.source)?;
     let image = super::open_image_with(&args.source_image, &open_options)?;
     let options = HardenOptions {
@@ -97,7 +101,7 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot write the Kubernetes snippet to {}", path.display()))?;
     }
-    let signed = match &key {
+    let signed = match key.as_ref().filter(|_| args.sign) {
         Some(key) => {
             let target = super::sign::open_target(&args.output, &args.source)
                 .wrap_err("--sign: cannot open where the hardened image was written (only registries and oci-dir: layouts keep signatures)")?;
@@ -118,6 +122,20 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         }
         None => None,
     };
+    if args.attest {
+        let predicate = provenance(&image, args, &clock);
+        super::attest::attach(
+            &AttestOptions {
+                attest: true,
+                key: args.key.clone(),
+            },
+            &args.output,
+            &args.source,
+            copied.manifest_digest.as_ref(),
+            seatbelt_sign::predicate::SLSA_PROVENANCE_V1,
+            predicate,
+        )?;
+    }
     if !quiet {
         if let Some(signed) = &signed {
             eprintln!(
@@ -151,4 +169,30 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         println!("podman run {flags} IMAGE");
     }
     Ok(Outcome::Ok)
+}
+
+/// The SLSA provenance of the rewrite: the source image by the digest that was read, and the
+/// options that decided what was removed.
+fn provenance(
+    source: &seatbelt_image::Image,
+    args: &HardenArgs,
+    clock: &seatbelt_sign::provenance::Clock,
+) -> serde_json::Value {
+    let inputs = source
+        .manifest
+        .as_ref()
+        .map(|m| {
+            vec![seatbelt_sign::intoto::ResourceDescriptor::for_digest(
+                &source.reference,
+                &m.digest,
+            )]
+        })
+        .unwrap_or_default();
+    let parameters = serde_json::json!({
+        "source": args.source_image,
+        "destination": args.output,
+        "arguments": std::env::args().skip(1).collect::<Vec<_>>(),
+    });
+    seatbelt_sign::provenance::Provenance::seatbelt("harden", parameters, inputs, clock)
+        .to_predicate()
 }

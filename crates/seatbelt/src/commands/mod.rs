@@ -1,5 +1,6 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
+mod attest;
 mod audit;
 mod copy;
 mod db;
@@ -8,11 +9,13 @@ mod harden;
 mod inspect;
 mod key;
 mod lint;
+mod provenance;
 mod rule;
 mod sbom;
 mod scan;
 mod sign;
 mod verify;
+mod verify_attestation;
 mod version;
 
 use std::io::Read;
@@ -41,6 +44,9 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Key(command) => key::run(command),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Attest(args) => attest::run(args),
+        Command::VerifyAttestation(args) => verify_attestation::run(args),
+        Command::Provenance(args) => provenance::run(args),
     }
 }
 

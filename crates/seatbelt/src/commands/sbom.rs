@@ -38,7 +38,38 @@ pub(crate) fn run(args: &SbomArgs, quiet: bool) -> miette::Result<Outcome> {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => print(&text)?,
     }
+    if args.attest.attest {
+        attest(args, &sbom)?;
+    }
     Ok(Outcome::Ok)
+}
+
+/// Attests the SBOM to the manifest it was cataloged from: SPDX when that is the output
+/// format, else CycloneDX.
+fn attest(args: &SbomArgs, sbom: &Sbom) -> miette::Result<()> {
+    if read_sbom_file(&args.image)?.is_some() {
+        miette::bail!("--attest needs an image, not an SBOM file");
+    }
+    let (predicate_type, document) = match args.format {
+        SbomFormat::SpdxJson => (
+            seatbelt_sign::predicate::SPDX,
+            format::spdx::to_json(sbom, &format_options()?).into_diagnostic()?,
+        ),
+        _ => (
+            seatbelt_sign::predicate::CYCLONEDX,
+            format::cyclonedx::to_json(sbom, &format_options()?).into_diagnostic()?,
+        ),
+    };
+    let predicate: serde_json::Value = serde_json::from_str(&document).into_diagnostic()?;
+    super::attest::attach(
+        &args.attest,
+        &args.image,
+        &args.source,
+        sbom.subject.manifest_digest.as_ref(),
+        predicate_type,
+        predicate,
+    )?;
+    Ok(())
 }
 
 /// An SBOM document given instead of an image: `sbom:FILE`, or a path to a regular file whose

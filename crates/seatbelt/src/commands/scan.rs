@@ -85,6 +85,9 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
         Some(path) => write_atomically(path, &bytes)?,
         None => print(&String::from_utf8_lossy(&bytes))?,
     }
+    if args.attest.attest {
+        attest(args, &report, &db_path, db.built_at(), now)?;
+    }
     Ok(match args.fail_on {
         Some(threshold) if report.fails(threshold) => Outcome::CheckFailed,
         _ => Outcome::Ok,
@@ -140,6 +143,52 @@ fn sbom(args: &ScanArgs, quiet: bool) -> miette::Result<Sbom> {
     spinner.finish_and_clear();
     sbom.into_diagnostic()
         .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))
+}
+
+/// Attests the report to the scanned manifest as cosign's `vuln` predicate: scanner, DB and
+/// times in cosign's fields, seatbelt's JSON report as `scanner.result`.
+fn attest(
+    args: &ScanArgs,
+    report: &seatbelt_scan::Report,
+    db_path: &Path,
+    db_built_at: &str,
+    started: jiff::Timestamp,
+) -> miette::Result<()> {
+    if read_sbom_file(&args.image)?.is_some() {
+        miette::bail!("--attest needs an image, not an SBOM file");
+    }
+    let finished = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        started
+    } else {
+        jiff::Timestamp::now()
+    };
+    let predicate = serde_json::json!({
+        "invocation": {
+            "parameters": std::env::args().skip(1).collect::<Vec<_>>(),
+            "uri": "",
+            "event_id": "",
+            "builder.id": seatbelt_sign::provenance::builder_id(),
+        },
+        "scanner": {
+            "uri": env!("CARGO_PKG_REPOSITORY"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "db": {"uri": format!("file://{}", db_path.display()), "version": db_built_at},
+            "result": report,
+        },
+        "metadata": {
+            "scanStartedOn": started.to_string(),
+            "scanFinishedOn": finished.to_string(),
+        },
+    });
+    super::attest::attach(
+        &args.attest,
+        &args.image,
+        &args.source,
+        report.subject.manifest_digest.as_ref(),
+        seatbelt_sign::predicate::VULN,
+        predicate,
+    )?;
+    Ok(())
 }
 
 fn format(format: ScanFormat) -> Format {

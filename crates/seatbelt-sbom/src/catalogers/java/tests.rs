@@ -8,6 +8,7 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 use super::*;
+use seatbelt_types::Location;
 
 fn jar(entries: &[(&str, &[u8])], method: CompressionMethod) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
