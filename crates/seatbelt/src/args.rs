@@ -36,6 +36,8 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// Copy an image between registries, OCI layouts, archives and directories.
     Copy(CopyArgs),
+    /// Harden an image: non-root user, no shells or package managers, one added layer, a run-time profile.
+    Harden(HardenArgs),
     /// List the files of an image's final filesystem, or with --history every version in every layer.
     Files(FilesArgs),
     /// List every package in an image (OS and language packages) as a table or an SBOM document.
@@ -354,6 +356,95 @@ pub(crate) struct CopyArgs {
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt harden`.
+#[derive(Debug, Args)]
+pub(crate) struct HardenArgs {
+    /// The image to harden.
+    pub(crate) source_image: String,
+
+    /// Where to write the hardened image (any destination `copy` accepts).
+    #[arg(short, long)]
+    pub(crate) output: String,
+
+    /// standard keeps a shell the entrypoint needs; strict refuses such an entrypoint.
+    #[arg(long, value_enum, default_value_t = HardenProfile::Standard)]
+    pub(crate) profile: HardenProfile,
+
+    /// Paths the entrypoint needs that analysis cannot see (absolute inside the image).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub(crate) keep: Vec<String>,
+
+    /// Tools to keep although they are normally removed (curl, wget…).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) keep_tool: Vec<String>,
+
+    /// Paths the app writes, chowned to its user (WORKDIR always is).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) writable: Vec<String>,
+
+    /// Keep secret-looking Env entries instead of refusing.
+    #[arg(long)]
+    pub(crate) allow_env: bool,
+
+    /// A health check command (exec form, split on spaces).
+    #[arg(long, value_name = "CMD")]
+    pub(crate) healthcheck: Option<String>,
+
+    /// Write the report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub(crate) report_format: ReportFormat,
+
+    /// Write a seccomp profile (Docker/OCI JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) seccomp_out: Option<PathBuf>,
+
+    /// Write a Kubernetes Pod/securityContext snippet to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) k8s_out: Option<PathBuf>,
+
+    /// Also write the seccomp profile compiled to BPF for this machine's architecture (what
+    /// `bwrap --seccomp FD` loads).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) seccomp_bpf: Option<PathBuf>,
+
+    /// Sign the written image (cosign format) with --key.
+    #[arg(long, requires = "key")]
+    pub(crate) sign: bool,
+
+    /// Attest the SLSA provenance of the rewrite to the written image, signed with --key.
+    #[arg(long, requires = "key")]
+    pub(crate) attest: bool,
+
+    /// The private key for --sign and --attest (cosign's encrypted PEM, or unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `harden --profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum HardenProfile {
+    /// Keep a shell the entrypoint needs.
+    Standard,
+    /// Refuse an entrypoint that needs a shell.
+    Strict,
+}
+
+/// `harden --report-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// For people.
+    Table,
+    /// For programs.
+    Json,
 }
 
 /// Output format of `files`.

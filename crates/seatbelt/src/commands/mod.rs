@@ -5,6 +5,7 @@ mod audit;
 mod copy;
 mod db;
 mod files;
+mod harden;
 mod inspect;
 mod key;
 mod lint;
@@ -32,6 +33,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Copy(args) => copy::run(args, cli.quiet),
         Command::Files(args) => files::run(args),
+        Command::Harden(args) => harden::run(args, cli.quiet),
         Command::Sbom(args) => sbom::run(args, cli.quiet),
         Command::Db(args) => db::run(args),
         Command::Version(command) => version::run(command),

@@ -1,0 +1,179 @@
+//! The final filesystem as hardening needs it, gathered in the one streaming pass: every path's
+//! metadata, the loader facts of every ELF file and the `#!` line of every script (parsed as
+//! they stream by, so content is not kept), the content of the few files the rewrite changes,
+//! and which dpkg package owns each path.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use seatbelt_image::walk::{resolve_in_root, Entry, EntryKind, Interest, PathFilter, Visitor};
+use seatbelt_image::ImageError;
+
+use crate::elf::{self, ElfFacts};
+use crate::limits::MAX_HELD_BYTES;
+use crate::shebang::{self, Shebang};
+
+/// One path of the final filesystem.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Kind.
+    pub kind: EntryKind,
+    /// Permission bits incl. setuid/setgid/sticky.
+    pub mode: u32,
+    /// Owner.
+    pub uid: u64,
+    /// Group.
+    pub gid: u64,
+    /// Size (regular files).
+    pub size: u64,
+    /// Modification time.
+    pub mtime: u64,
+    /// Link target as written.
+    pub link_target: Option<String>,
+}
+
+/// The final filesystem, indexed.
+#[derive(Debug, Default)]
+pub struct FsIndex {
+    /// Every final path.
+    pub nodes: BTreeMap<String, Node>,
+    /// ELF facts by path.
+    pub elf: HashMap<String, ElfFacts>,
+    /// `#!` lines by path.
+    pub shebangs: HashMap<String, Shebang>,
+    /// Content held for files the rewrite may change.
+    pub held: HashMap<String, Vec<u8>>,
+    /// Owning dpkg package by path, as the package lists write it (before symlink resolution).
+    owners_raw: Vec<(String, String)>,
+    /// Owning dpkg package by canonical path (filled by [`FsIndex::finish`]).
+    pub owners: HashMap<String, String>,
+    /// Paths whose content was wanted but incomplete (over the walk's in-memory limit).
+    pub incomplete: Vec<String>,
+    held_bytes: u64,
+    extra_held: Vec<String>,
+}
+
+impl FsIndex {
+    /// An index that also holds the content of `extra` paths (e.g. `--writable` files).
+    pub fn new(extra: Vec<String>) -> FsIndex {
+        FsIndex {
+            extra_held: extra,
+            ..FsIndex::default()
+        }
+    }
+
+    /// Resolves `path` through the image's symlinks, never leaving its root.
+    pub fn resolve(&self, path: &str) -> Result<String, ImageError> {
+        resolve_in_root(path, |p| {
+            self.nodes.get(p).map(|n| (n.kind, n.link_target.clone()))
+        })
+    }
+
+    /// Like [`FsIndex::resolve`], also returning every symlink met on the way (they must be
+    /// kept for the path to keep working).
+    pub fn resolve_tracing(&self, path: &str) -> Result<(String, Vec<String>), ImageError> {
+        let met = std::cell::RefCell::new(Vec::new());
+        let resolved = resolve_in_root(path, |p| {
+            let node = self.nodes.get(p)?;
+            if node.kind == EntryKind::Symlink {
+                met.borrow_mut().push(p.to_string());
+            }
+            Some((node.kind, node.link_target.clone()))
+        })?;
+        Ok((resolved, met.into_inner()))
+    }
+
+    /// Maps the package lists' paths to canonical paths, once the walk is done.
+    pub fn finish(&mut self) {
+        let raw = std::mem::take(&mut self.owners_raw);
+        for (path, package) in raw {
+            let canonical = self.resolve(&path).unwrap_or(path);
+            self.owners.entry(canonical).or_insert(package);
+        }
+    }
+
+    fn wants_held(&self, entry: &Entry) -> bool {
+        let special = entry.mode & 0o6000 != 0
+            || entry.mode & 0o002 != 0
+            || entry.mode & 0o004 == 0
+            || matches!(
+                entry.path.as_str(),
+                "etc/passwd" | "etc/group" | "etc/ld.so.conf"
+            )
+            || entry.path.starts_with("etc/ld.so.conf.d/");
+        special || self.extra_held.iter().any(|p| p == &entry.path)
+    }
+}
+
+/// Strips a path as written in an image or package list to the walk's normalised form.
+pub(crate) fn normalise(path: &str) -> String {
+    path.split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Visitor for FsIndex {
+    fn filter(&self) -> PathFilter {
+        // Content of every regular file streams past the ELF and `#!` sniffers; only facts and
+        // the few files the rewrite changes are kept.
+        Arc::new(|_path: &str, kind: EntryKind| match kind {
+            EntryKind::File | EntryKind::Hardlink => Interest::Content,
+            _ => Interest::Metadata,
+        })
+    }
+
+    fn visit(
+        &mut self,
+        entry: &Entry,
+        content: Option<&[u8]>,
+        complete: bool,
+    ) -> Result<(), ImageError> {
+        let node = Node {
+            kind: entry.kind,
+            mode: entry.mode,
+            uid: entry.uid,
+            gid: entry.gid,
+            size: entry.size,
+            mtime: entry.mtime,
+            link_target: entry.link_target.clone(),
+        };
+        if let Some(data) = content {
+            if let Some(facts) = elf::parse(data) {
+                self.elf.insert(entry.path.clone(), facts);
+            } else if let Some(line) = shebang::parse(data) {
+                self.shebangs.insert(entry.path.clone(), line);
+            }
+            if let Some(package) = entry
+                .path
+                .strip_prefix("var/lib/dpkg/info/")
+                .and_then(|n| n.strip_suffix(".list"))
+            {
+                let package = package.split(':').next().unwrap_or(package).to_string();
+                for line in String::from_utf8_lossy(data).lines() {
+                    let path = normalise(line);
+                    if !path.is_empty() {
+                        self.owners_raw.push((path, package.clone()));
+                    }
+                }
+            }
+            if self.wants_held(entry) && matches!(entry.kind, EntryKind::File) {
+                if complete {
+                    self.held_bytes += data.len() as u64;
+                    if self.held_bytes > MAX_HELD_BYTES {
+                        return Err(ImageError::LimitExceeded {
+                            limit: "MAX_HELD_BYTES",
+                            max: MAX_HELD_BYTES,
+                            what: "the content of files whose modes change".to_string(),
+                        });
+                    }
+                    self.held.insert(entry.path.clone(), data.to_vec());
+                } else {
+                    self.incomplete.push(entry.path.clone());
+                }
+            }
+        }
+        self.nodes.insert(entry.path.clone(), node);
+        Ok(())
+    }
+}
