@@ -59,3 +59,19 @@ $seatbelt audit "$image" | head -30
 step "seatbelt lint: a first Dockerfile, checked before it is built"
 # Exit 1 means "findings at or above --fail-on" (low by default), as hadolint does; 2 is an error.
 $seatbelt lint examples/app/Dockerfile || [ $? -eq 1 ]
+
+step "seatbelt harden: non-root, no package managers, setuid bits or docs, one added layer; the report says what and why"
+rm -rf "$out/hardened"
+$seatbelt harden "$image" -o "oci-dir:$out/hardened:python" --report "$out/harden-report.txt" \
+  --seccomp-out "$out/seccomp.json" --k8s-out "$out/pod.yaml"
+sed -n '1,30p' "$out/harden-report.txt"
+hardened="oci-dir:$out/hardened:python"
+
+step "Sign the hardened image, attest its SBOM, verify both (cosign's formats; demo key, password 'demo')"
+export SEATBELT_PASSWORD=demo
+rm -f "$out/demo.key" "$out/demo.pub"
+$seatbelt key generate --output-prefix "$out/demo"
+$seatbelt sign --key "$out/demo.key" "$hardened"
+$seatbelt verify --key "$out/demo.pub" "$hardened"
+$seatbelt sbom "$hardened" --format cyclonedx-json -o "$out/hardened.cdx.json" --attest --key "$out/demo.key"
+$seatbelt verify-attestation --key "$out/demo.pub" --type cyclonedx "$hardened"
