@@ -104,6 +104,31 @@ pub(crate) struct InspectArgs {
     pub(crate) source: SourceOptions,
 }
 
+/// How `lint` and `audit` report findings (the flags hadolint and Dockle users expect).
+#[derive(Debug, clap::Args)]
+pub(crate) struct FindingsArgs {
+    /// Output format: table, json, sarif, checkstyle or gitlab.
+    #[arg(long, default_value = "table", value_name = "FORMAT")]
+    pub(crate) format: seatbelt_findings::Format,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at least this severe: critical, high, medium, low, negligible
+    /// (default: the config's `fail-on`; for lint, else low).
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<seatbelt_types::Severity>,
+
+    /// Config file (default: .seatbelt.yaml, else .hadolint.yaml, in the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Rule ids (or hadolint aliases) to leave out; repeat or separate with commas.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+}
+
 /// `seatbelt lint`.
 #[derive(Debug, Args)]
 pub(crate) struct LintArgs {
@@ -111,21 +136,8 @@ pub(crate) struct LintArgs {
     #[arg(value_name = "DOCKERFILE", default_value = "Dockerfile")]
     pub(crate) files: Vec<PathBuf>,
 
-    /// Output format: table, json, sarif, checkstyle or gitlab.
-    #[arg(long, default_value = "table")]
-    pub(crate) format: seatbelt_findings::Format,
-
-    /// Write to this file instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
-
-    /// Exit 1 when a finding is at least this severe (default: the config's, else low).
-    #[arg(long, value_name = "SEVERITY")]
-    pub(crate) fail_on: Option<seatbelt_types::Severity>,
-
-    /// Config file (default: .seatbelt.yaml, else .hadolint.yaml, in the current directory).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) report: FindingsArgs,
 
     /// Only allow base images from this registry (repeatable; adds to the config's).
     #[arg(long, value_name = "HOST")]
@@ -134,10 +146,6 @@ pub(crate) struct LintArgs {
     /// Require base images to be pinned by digest.
     #[arg(long)]
     pub(crate) require_digest: bool,
-
-    /// Turn a rule off, by id or hadolint alias (repeatable).
-    #[arg(long, value_name = "ID")]
-    pub(crate) ignore: Vec<String>,
 
     /// Require a label and the format of its value: text, url, email, hash, rfc3339, semver
     /// or spdx (repeatable; adds to the config's `label-schema`).
@@ -181,25 +189,8 @@ pub(crate) struct AuditArgs {
     /// The image to audit (any reference form, `dir:PATH` root filesystems included).
     pub(crate) image: String,
 
-    /// Output format: table, json, sarif, checkstyle or gitlab.
-    #[arg(long, default_value = "table", value_name = "FORMAT")]
-    pub(crate) format: seatbelt_findings::Format,
-
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
-
-    /// Exit 1 when a finding is at least this severe (critical, high, medium, low, negligible).
-    #[arg(long, value_name = "SEVERITY")]
-    pub(crate) fail_on: Option<seatbelt_types::Severity>,
-
-    /// Config file (default: .seatbelt.yaml, or .hadolint.yaml, in the current directory).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
-
-    /// Rule ids (or aliases) to leave out; repeat or separate with commas.
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    pub(crate) ignore: Vec<String>,
+    #[command(flatten)]
+    pub(crate) report: FindingsArgs,
 
     /// Scanners to run.
     #[arg(

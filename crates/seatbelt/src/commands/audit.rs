@@ -1,17 +1,15 @@
 //! `seatbelt audit`: the built image's config and files checked like Dockle and the CIS Docker
 //! benchmark, and every version of every file in every layer scanned for secrets, in one pass.
 
-use std::io::IsTerminal;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use miette::{Context, IntoDiagnostic};
 use seatbelt_audit::{audit_image, AuditOptions, Scanners, DEFAULT_MAX_IMAGE_AGE_DAYS};
-use seatbelt_findings::{fails, load_config, render_with, Format, RenderOptions};
+use seatbelt_findings::fails;
 use seatbelt_image::{ImageRef, ManifestSelector};
 
-use super::sbom::write_atomically;
+use super::findings_output;
 use crate::args::{AuditArgs, AuditScanner};
-use crate::output::print;
 use crate::Outcome;
 
 /// The tag the reference names explicitly, if any (the `latest` check only judges tags the
@@ -30,9 +28,7 @@ fn reference_tag(reference: &str) -> Option<String> {
 }
 
 pub(crate) fn run(args: &AuditArgs) -> miette::Result<Outcome> {
-    let cwd = std::env::current_dir().into_diagnostic()?;
-    let mut config = load_config(args.config.as_deref(), &cwd).into_diagnostic()?;
-    config.disabled.extend(args.ignore.iter().cloned());
+    let config = findings_output::config(&args.report)?;
     let image = super::open_image(&args.image, &args.source)?;
     let options = AuditOptions {
         scanners: Scanners {
@@ -66,17 +62,9 @@ pub(crate) fn run(args: &AuditArgs) -> miette::Result<Outcome> {
     );
     let mut report = outcome.report;
     config.apply(&mut report);
-    let color = args.format == Format::Table
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let mut bytes = Vec::new();
-    render_with(&report, args.format, RenderOptions { color }, &mut bytes).into_diagnostic()?;
-    match &args.output {
-        Some(path) => write_atomically(path, &bytes)?,
-        None => print(&String::from_utf8_lossy(&bytes))?,
-    }
+    findings_output::write(&report, &args.report)?;
     let threshold = args
+        .report
         .fail_on
         .or(if config.no_fail { None } else { config.fail_on });
     Ok(match threshold {

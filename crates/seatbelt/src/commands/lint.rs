@@ -1,26 +1,22 @@
 //! `seatbelt lint`: parses Dockerfiles, runs the rules, and renders the findings.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 use miette::{Context, IntoDiagnostic};
-use seatbelt_findings::{
-    fails, load_config, render_with, Format, LabelType, RenderOptions, Report,
-};
+use seatbelt_findings::{fails, LabelType, Report};
 use seatbelt_lint::parse::MAX_DOCKERFILE_BYTES;
 use seatbelt_lint::LintOptions;
 use seatbelt_types::Severity;
 
+use super::findings_output;
 use crate::args::LintArgs;
-use crate::output::stdout_error;
 use crate::Outcome;
 
 /// Runs `seatbelt lint`.
 pub(crate) fn run(args: &LintArgs) -> miette::Result<Outcome> {
-    let cwd = std::env::current_dir().into_diagnostic()?;
-    let mut config = load_config(args.config.as_deref(), &cwd).into_diagnostic()?;
-    config.disabled.extend(args.ignore.iter().cloned());
-    for key in &args.ignore {
+    let config = findings_output::config(&args.report)?;
+    for key in &args.report.ignore {
         if seatbelt_lint::find_rule(key).is_none() {
             miette::bail!("--ignore {key}: no such rule; `seatbelt rule` lists them");
         }
@@ -57,9 +53,9 @@ pub(crate) fn run(args: &LintArgs) -> miette::Result<Outcome> {
     }
     config.apply(&mut report);
     report.sort();
-    write(&report, args.format, args.output.as_deref())?;
+    findings_output::write(&report, &args.report)?;
     let failed = config
-        .fail_threshold(args.fail_on, Severity::Low)
+        .fail_threshold(args.report.fail_on, Severity::Low)
         .is_some_and(|threshold| fails(&report, threshold));
     Ok(if failed {
         Outcome::CheckFailed
@@ -106,37 +102,4 @@ fn read(path: &Path) -> miette::Result<(String, String)> {
         )
     })?;
     Ok((name, text))
-}
-
-fn write(report: &Report, format: Format, output: Option<&Path>) -> miette::Result<()> {
-    match output {
-        Some(path) => {
-            let mut buffer = Vec::new();
-            render_with(report, format, RenderOptions::default(), &mut buffer).into_diagnostic()?;
-            write_file(path, &buffer)
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let color = format == Format::Table
-                && stdout.is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
-            let mut lock = stdout.lock();
-            render_with(report, format, RenderOptions { color }, &mut lock)
-                .map_err(|e| stdout_error(&e))?;
-            lock.flush().map_err(|e| stdout_error(&e))
-        }
-    }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> miette::Result<()> {
-    // Write beside the target and rename, so a reader never sees half a report.
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp: PathBuf = path.with_file_name(format!(".{name}.seatbelt-tmp"));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot write {}", path.display()))
 }

@@ -5,6 +5,7 @@ mod audit;
 mod copy;
 mod db;
 mod files;
+mod findings_output;
 mod harden;
 mod inspect;
 mod key;
