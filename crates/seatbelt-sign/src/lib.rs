@@ -7,8 +7,12 @@
 //! - [`manifest`]: the OCI manifest cosign stores signatures in (`sha256-<hex>.sig`).
 //! - [`target`]: where signatures live: a registry repository or an `oci-dir:` layout.
 //! - [`sign`] and [`verify`]: the two operations, each bound to one resolved digest.
+//! - [`blob`]: `sign-blob`/`verify-blob` signatures and bundles over files.
+//! - [`bundle`]: Sigstore bundles v0.1–v0.3 and their offline keyless verification.
 #![deny(missing_docs)]
 
+pub mod blob;
+pub mod bundle;
 pub mod encrypted;
 mod error;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what they share.
 
 mod audit;
+mod blob;
 mod copy;
 mod db;
 mod files;
@@ -39,6 +40,8 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Key(command) => key::run(command),
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::SignBlob(args) => blob::sign(args),
+        Command::VerifyBlob(args) => blob::verify(args),
     }
 }
 
