@@ -438,6 +438,10 @@ pub(crate) struct DbUpdateArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) checksum_file: Option<String>,
 
+    /// Refuse any source without a `SOURCE.sig` (cosign sign-blob signature) valid for this public key.
+    #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
+    pub(crate) db_key: Option<PathBuf>,
+
     /// Print the update summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -449,6 +453,10 @@ pub(crate) struct DbPushArgs {
     /// Where to push, e.g. registry.example.com/seatbelt/db:latest.
     pub(crate) reference: String,
 
+    /// Sign the pushed DB with this private key (a cosign signature at `sha256-<hex>.sig`).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) sign_key: Option<PathBuf>,
+
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }
@@ -458,6 +466,10 @@ pub(crate) struct DbPushArgs {
 pub(crate) struct DbPullArgs {
     /// What to pull, by tag or digest.
     pub(crate) reference: String,
+
+    /// Refuse a DB that is not signed (`db push --sign-key`, or `cosign sign`) by this public key.
+    #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
+    pub(crate) db_key: Option<PathBuf>,
 
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,

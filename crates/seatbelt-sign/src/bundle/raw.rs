@@ -230,13 +230,15 @@ pub(super) fn sigstore(value: serde_json::Value, what: &str) -> Result<Bundle, S
         (Some(message), None) => {
             let digest = match message.message_digest {
                 Some(d) if d.algorithm == "SHA2_256" => Some(b64(&d.digest, what, "digest")?),
-                Some(d) => return Err(SignError::malformed(
-                    what,
-                    format!(
+                Some(d) => {
+                    return Err(SignError::malformed(
+                        what,
+                        format!(
                         "message digest algorithm {:?} is not SHA2_256, the one seatbelt checks",
                         d.algorithm
                     ),
-                )),
+                    ))
+                }
                 None => None,
             };
             if digest.as_ref().is_some_and(|d| d.len() != 32) {

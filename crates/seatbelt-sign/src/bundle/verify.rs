@@ -149,7 +149,7 @@ pub fn verify(
         );
     }
     let identities = x509::identities(&leaf);
-    if !identities.iter().any(|i| *i == policy.identity) {
+    if !identities.contains(&policy.identity) {
         return reject(
             Check::Identity,
             format!(

@@ -4,6 +4,7 @@ mod audit;
 mod blob;
 mod copy;
 mod db;
+mod db_sign;
 mod files;
 mod inspect;
 mod key;
