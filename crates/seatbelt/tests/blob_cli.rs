@@ -356,7 +356,7 @@ fn keyless_bundles_verify_offline_against_a_trusted_root() {
     );
     assert_eq!(status, 1, "{out}");
     // JSON output names the failing check.
-    let (status, out) = code(
+    let out = run(
         &seatbelt,
         &[
             "verify-blob",
@@ -373,9 +373,28 @@ fn keyless_bundles_verify_offline_against_a_trusted_root() {
         ],
         d,
     );
-    assert_eq!(status, 1);
-    let json: serde_json::Value = serde_json::from_str(out.lines().next().unwrap_or("{}"))
-        .or_else(|_| serde_json::from_str(&out[..out.rfind('}').unwrap() + 1]))
-        .unwrap();
-    assert_eq!(json["failed_check"], "issuer", "{out}");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["failed_check"], "issuer", "{json}");
+    assert_eq!(json["verified"], false);
+
+    // What people see when it verifies.
+    let out = run(
+        &seatbelt,
+        &[
+            "verify-blob",
+            "--bundle",
+            "v02.json",
+            "--trusted-root",
+            "trusted_root.json",
+            "--certificate-identity",
+            IDENTITY,
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "artifact.tar",
+        ],
+        d,
+    );
+    assert!(out.status.success());
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
