@@ -27,16 +27,17 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    /// Hashes `path` in one streaming pass, keeping the bytes only up to
-    /// [`MAX_INLINE_BLOB_BYTES`].
-    pub fn read(path: &Path) -> Result<Artifact, SignError> {
+    /// Hashes `path` in one streaming pass. With `keep_content` (Ed25519 keys sign the whole
+    /// message) the bytes are kept too, up to [`MAX_INLINE_BLOB_BYTES`]; ECDSA needs only the
+    /// digest, so memory stays flat for any file size.
+    pub fn read(path: &Path, keep_content: bool) -> Result<Artifact, SignError> {
         let io = |source| SignError::Io {
             path: path.to_path_buf(),
             source,
         };
         let mut file = std::fs::File::open(path).map_err(io)?;
         let mut hasher = Sha256::new();
-        let mut kept = Some(Vec::new());
+        let mut kept = keep_content.then(Vec::new);
         let mut size = 0u64;
         let mut buf = vec![0u8; 256 * 1024];
         loop {
@@ -75,7 +76,7 @@ impl Artifact {
     pub(crate) fn content(&self) -> Result<&[u8], SignError> {
         self.content.as_deref().ok_or_else(|| SignError::TooLarge {
             what: format!(
-                "{} (Ed25519 signs the whole file, so it is held in memory)",
+                "{} (Ed25519 signs the whole file, so it must be held in memory)",
                 self.name
             ),
             size: self.size,

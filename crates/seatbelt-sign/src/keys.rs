@@ -221,6 +221,12 @@ impl PublicKey {
         .map_err(|e| SignError::key_format("public key", e.to_string()))
     }
 
+    /// Whether blob signatures by this key cover the whole message (Ed25519) rather than its
+    /// SHA-256 (ECDSA), so the file must be held in memory.
+    pub fn signs_whole_message(&self) -> bool {
+        matches!(self, PublicKey::Ed25519(_))
+    }
+
     /// The PKIX DER encoding (what key hints and log ids hash).
     pub fn to_der(&self) -> Result<Vec<u8>, SignError> {
         match self {

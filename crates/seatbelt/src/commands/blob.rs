@@ -33,7 +33,8 @@ fn write_file(path: &Path, bytes: &[u8]) -> miette::Result<()> {
 
 pub(crate) fn sign(args: &SignBlobArgs) -> miette::Result<Outcome> {
     let key = load_private_key(&args.key)?;
-    let artifact = Artifact::read(&args.file).into_diagnostic()?;
+    let artifact =
+        Artifact::read(&args.file, key.public_key().signs_whole_message()).into_diagnostic()?;
     let signed = blob::sign(&key, &artifact).into_diagnostic()?;
     if let Some(path) = &args.output_signature {
         write_file(path, signed.to_base64().as_bytes())?;
@@ -66,8 +67,9 @@ struct KeyResult<'a> {
 }
 
 pub(crate) fn verify(args: &VerifyBlobArgs) -> miette::Result<Outcome> {
-    let artifact = Artifact::read(&args.file).into_diagnostic()?;
     if let Some(root) = &args.keyless.trusted_root {
+        // Fulcio issues ECDSA certificates: the digest is all the signature needs.
+        let artifact = Artifact::read(&args.file, false).into_diagnostic()?;
         return verify_keyless(args, root, &artifact);
     }
     let key_path = args
@@ -79,6 +81,7 @@ pub(crate) fn verify(args: &VerifyBlobArgs) -> miette::Result<Outcome> {
         &key_path.display().to_string(),
     )
     .into_diagnostic()?;
+    let artifact = Artifact::read(&args.file, key.signs_whole_message()).into_diagnostic()?;
     let result = match (&args.signature, &args.bundle) {
         (Some(signature), _) => {
             let signature = blob::read_signature_file(signature).into_diagnostic()?;

@@ -111,7 +111,8 @@ impl seatbelt_vulndb::SourceVerifier for SourceKey {
     fn verify(&self, source: &str, file: &Path, signature: &[u8]) -> Result<(), String> {
         let signature = blob::parse_signature(signature, &format!("{source}.sig"))
             .map_err(|e| e.to_string())?;
-        let artifact = Artifact::read(file).map_err(|e| e.to_string())?;
+        let artifact =
+            Artifact::read(file, self.key.signs_whole_message()).map_err(|e| e.to_string())?;
         match blob::verify_signature(&self.key, &artifact, &signature) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(rejection)) => Err(format!("{rejection} (key {})", self.path.display())),
