@@ -13,6 +13,14 @@ pub enum SignError {
         /// Why.
         source: std::io::Error,
     },
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Key material is not in a format seatbelt reads.
     #[error("{what}: {reason}")]
     KeyFormat {

@@ -93,6 +93,21 @@ impl PrivateKey {
         }
     }
 
+    /// Signs a blob as `cosign sign-blob` does: ECDSA over the SHA-256 digest (so large files
+    /// stream), Ed25519 over the whole content.
+    pub fn sign_blob(&self, blob: &crate::blob::Artifact) -> Result<Vec<u8>, SignError> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        match self {
+            PrivateKey::EcdsaP256(k) => {
+                let signature: p256::ecdsa::Signature = k
+                    .sign_prehash(&blob.sha256)
+                    .map_err(|e| SignError::key_format("private key", e.to_string()))?;
+                Ok(signature.to_der().as_bytes().to_vec())
+            }
+            PrivateKey::Ed25519(k) => Ok(k.sign(blob.content()?).to_bytes().to_vec()),
+        }
+    }
+
     /// The key as PKCS#8 DER.
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, SignError> {
         let document = match self {
@@ -204,6 +219,36 @@ impl PublicKey {
             PublicKey::Ed25519(k) => k.to_public_key_pem(LineEnding::LF),
         }
         .map_err(|e| SignError::key_format("public key", e.to_string()))
+    }
+
+    /// Whether blob signatures by this key cover the whole message (Ed25519) rather than its
+    /// SHA-256 (ECDSA), so the file must be held in memory.
+    pub fn signs_whole_message(&self) -> bool {
+        matches!(self, PublicKey::Ed25519(_))
+    }
+
+    /// The PKIX DER encoding (what key hints and log ids hash).
+    pub fn to_der(&self) -> Result<Vec<u8>, SignError> {
+        match self {
+            PublicKey::EcdsaP256(k) => k.to_public_key_der(),
+            PublicKey::Ed25519(k) => k.to_public_key_der(),
+        }
+        .map(|d| d.as_bytes().to_vec())
+        .map_err(|e| SignError::key_format("public key", e.to_string()))
+    }
+
+    /// Whether `signature` is this key's `cosign sign-blob` signature over `blob`.
+    pub fn verify_blob(
+        &self,
+        blob: &crate::blob::Artifact,
+        signature: &[u8],
+    ) -> Result<bool, SignError> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        Ok(match self {
+            PublicKey::EcdsaP256(k) => p256::ecdsa::Signature::from_der(signature)
+                .is_ok_and(|s| k.verify_prehash(&blob.sha256, &s).is_ok()),
+            PublicKey::Ed25519(_) => self.verify(blob.content()?, signature),
+        })
     }
 
     /// Whether `signature` is this key's signature over `message`, as cosign makes them.

@@ -12,9 +12,13 @@
 //! - [`attest`] and [`verify_attestation`]: attestations stored and checked as cosign does
 //!   (`sha256-<hex>.att`), with an optional [`policy`] on the predicate.
 //! - [`provenance`]: SLSA provenance v1 for images seatbelt writes.
+//! - [`blob`]: `sign-blob`/`verify-blob` signatures and bundles over files.
+//! - [`bundle`]: Sigstore bundles v0.1–v0.3 and their offline keyless verification.
 #![deny(missing_docs)]
 
 pub mod attest;
+pub mod blob;
+pub mod bundle;
 pub mod dsse;
 pub mod encrypted;
 mod error;

@@ -36,3 +36,29 @@ pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 
 /// The largest scrypt parallelism accepted (cosign writes 1; each unit is another full pass).
 pub const MAX_SCRYPT_P: u32 = 16;
+
+/// The largest file kept in memory while signing or verifying a blob. Only Ed25519 needs the
+/// whole message (ECDSA signs the streamed SHA-256); 256 MiB bounds memory for it.
+pub const MAX_INLINE_BLOB_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The largest base64 signature file read (an ECDSA P-384 DER signature is ~140 characters).
+pub const MAX_SIGNATURE_FILE_BYTES: u64 = 64 * 1024;
+
+/// The largest bundle read: a DSSE bundle embeds its attestation, so the attestation limit.
+pub const MAX_BUNDLE_BYTES: u64 = MAX_ATTESTATION_BYTES;
+
+/// The most certificates in a bundle's chain or a CA's chain in a trusted root (real chains
+/// are 2–3 long); bounds signature checks per verification.
+pub const MAX_CHAIN_CERTIFICATES: usize = 10;
+
+/// The most transparency log entries or timestamps read from one bundle (real bundles hold one).
+pub const MAX_BUNDLE_ENTRIES: usize = 16;
+
+/// The most hashes in an inclusion proof: a Merkle tree of 2^64 leaves needs 64.
+pub const MAX_PROOF_HASHES: usize = 64;
+
+/// The largest trusted root read (the public good instance's is ~10 KiB).
+pub const MAX_TRUSTED_ROOT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The most keys or CAs of one kind in a trusted root; bounds the search per check.
+pub const MAX_TRUSTED_ENTRIES: usize = 256;

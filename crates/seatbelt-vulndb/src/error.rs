@@ -102,6 +102,14 @@ pub enum DbError {
         /// The cause.
         source: Box<seatbelt_registry::RegistryError>,
     },
+    /// A download's signature does not verify against the configured key.
+    #[error("{source_url}: refused, its signature does not verify against the DB key: {reason}")]
+    Unverified {
+        /// The source.
+        source_url: String,
+        /// Why.
+        reason: String,
+    },
     /// A pulled DB artifact is not what seatbelt pushes.
     #[error("{reference}: {reason}")]
     Artifact {

@@ -28,6 +28,6 @@ pub use normalize::normalize_package;
 pub use read::{is_exposed, VulnDb};
 pub use schema::SCHEMA_VERSION;
 pub use update::{
-    default_sources, ensure_fresh, update, UpdateOptions, UpdateReport, DEFAULT_EPSS_URL,
-    DEFAULT_KEV_URL, DEFAULT_OSV_ECOSYSTEMS, MAX_DOWNLOAD_BYTES,
+    default_sources, ensure_fresh, update, SourceVerifier, UpdateOptions, UpdateReport,
+    DEFAULT_EPSS_URL, DEFAULT_KEV_URL, DEFAULT_OSV_ECOSYSTEMS, MAX_DOWNLOAD_BYTES,
 };

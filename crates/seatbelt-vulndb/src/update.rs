@@ -47,6 +47,17 @@ pub fn default_sources() -> Vec<String> {
     sources
 }
 
+/// Largest detached signature fetched beside a source (a base64 ECDSA signature is ~100 bytes).
+const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
+
+/// Checks who published a downloaded source (issue #6): given the file and the detached
+/// signature fetched from `SOURCE.sig`, accepts it or says why not. Implemented by the CLI with
+/// `cosign sign-blob`-style signatures, so this crate needs no signing code.
+pub trait SourceVerifier: std::fmt::Debug + Send + Sync {
+    /// Accepts or refuses `file`, downloaded from `source`, given `signature`'s bytes.
+    fn verify(&self, source: &str, file: &Path, signature: &[u8]) -> Result<(), String>;
+}
+
 /// What to download and how to check it.
 #[derive(Debug, Clone)]
 pub struct UpdateOptions {
@@ -61,6 +72,8 @@ pub struct UpdateOptions {
     pub max_download_bytes: u64,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// When set, every source must have a detached signature at `SOURCE.sig` that verifies.
+    pub signatures: Option<std::sync::Arc<dyn SourceVerifier>>,
 }
 
 impl Default for UpdateOptions {
@@ -71,6 +84,7 @@ impl Default for UpdateOptions {
             checksum_file: None,
             max_download_bytes: MAX_DOWNLOAD_BYTES,
             timeout: Duration::from_secs(300),
+            signatures: None,
         }
     }
 }
@@ -141,6 +155,28 @@ pub fn update(path: &Path, options: &UpdateOptions) -> Result<UpdateReport, DbEr
                     actual: sha256,
                 });
             }
+        }
+        if let Some(verifier) = &options.signatures {
+            let signature_url = format!("{source}.sig");
+            let signature_file = downloads_dir.0.join(format!("{index:02}-{name}.sig"));
+            fetch(
+                &client,
+                &signature_url,
+                &signature_file,
+                MAX_SIGNATURE_BYTES,
+            )
+            .map_err(|e| DbError::Unverified {
+                source_url: source.clone(),
+                reason: format!("no signature could be fetched from {signature_url}: {e}"),
+            })?;
+            let signature = std::fs::read(&signature_file)
+                .map_err(DbError::io(&signature_file, "cannot read"))?;
+            verifier
+                .verify(source, &file, &signature)
+                .map_err(|reason| DbError::Unverified {
+                    source_url: source.clone(),
+                    reason,
+                })?;
         }
         report.downloads.push((source.clone(), size));
         files.push(file);

@@ -68,6 +68,10 @@ pub(crate) enum Command {
     VerifyAttestation(VerifyAttestationArgs),
     /// Write SLSA provenance v1 for an image seatbelt wrote from another (e.g. with `copy`).
     Provenance(ProvenanceArgs),
+    /// Sign a file as `cosign sign-blob --key` does (base64 signature and/or bundle).
+    SignBlob(SignBlobArgs),
+    /// Verify a file's signature or bundle: with a key, or keyless against a trusted root (exit 1 when it does not verify).
+    VerifyBlob(VerifyBlobArgs),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -560,6 +564,10 @@ pub(crate) struct DbUpdateArgs {
     #[arg(long, value_name = "URL")]
     pub(crate) checksum_file: Option<String>,
 
+    /// Refuse any source without a `SOURCE.sig` (cosign sign-blob signature) valid for this public key.
+    #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
+    pub(crate) db_key: Option<PathBuf>,
+
     /// Print the update summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -571,6 +579,10 @@ pub(crate) struct DbPushArgs {
     /// Where to push, e.g. registry.example.com/seatbelt/db:latest.
     pub(crate) reference: String,
 
+    /// Sign the pushed DB with this private key (a cosign signature at `sha256-<hex>.sig`).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) sign_key: Option<PathBuf>,
+
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
 }
@@ -580,6 +592,10 @@ pub(crate) struct DbPushArgs {
 pub(crate) struct DbPullArgs {
     /// What to pull, by tag or digest.
     pub(crate) reference: String,
+
+    /// Refuse a DB that is not signed (`db push --sign-key`, or `cosign sign`) by this public key.
+    #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
+    pub(crate) db_key: Option<PathBuf>,
 
     #[command(flatten)]
     pub(crate) registry: RegistryArgs,
@@ -848,4 +864,70 @@ pub(crate) struct ProvenanceArgs {
 
     #[command(flatten)]
     pub(crate) source: SourceOptions,
+}
+
+/// `seatbelt sign-blob`.
+#[derive(Debug, Args)]
+pub(crate) struct SignBlobArgs {
+    /// The file to sign.
+    pub(crate) file: PathBuf,
+
+    /// The private key (cosign's encrypted PEM, or an unencrypted PKCS#8/SEC1 PEM).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: PathBuf,
+
+    /// Write the base64 signature here (without this and --bundle, it goes to standard output).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output_signature: Option<PathBuf>,
+
+    /// Write a bundle here (cosign's `{"base64Signature"}` JSON unless --new-bundle-format).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) bundle: Option<PathBuf>,
+
+    /// Write the bundle as a Sigstore bundle v0.3 (cosign's --new-bundle-format).
+    #[arg(long, requires = "bundle")]
+    pub(crate) new_bundle_format: bool,
+}
+
+/// `seatbelt verify-blob`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("evidence").required(true).args(["signature", "bundle"])))]
+pub(crate) struct VerifyBlobArgs {
+    /// The file that was signed.
+    pub(crate) file: PathBuf,
+
+    /// The public key (PKIX PEM); omit for a keyless bundle checked against --trusted-root.
+    #[arg(long, value_name = "FILE", required_unless_present = "trusted_root")]
+    pub(crate) key: Option<PathBuf>,
+
+    /// The base64 signature file (`sign-blob --output-signature`).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub(crate) signature: Option<PathBuf>,
+
+    /// A bundle: cosign's `sign-blob --bundle` JSON or a Sigstore bundle v0.1–v0.3.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) bundle: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) keyless: KeylessArgs,
+
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// What a keyless (Fulcio certificate) signature must prove, checked offline.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct KeylessArgs {
+    /// A Sigstore trusted_root.json: the CAs, transparency logs, CT logs to trust.
+    #[arg(long, value_name = "FILE", conflicts_with = "key", requires_all = ["certificate_identity", "certificate_oidc_issuer"])]
+    pub(crate) trusted_root: Option<PathBuf>,
+
+    /// The exact identity (SAN URI or email) the certificate must carry.
+    #[arg(long, value_name = "ID", requires = "trusted_root")]
+    pub(crate) certificate_identity: Option<String>,
+
+    /// The exact OIDC issuer the certificate must name.
+    #[arg(long, value_name = "URL", requires = "trusted_root")]
+    pub(crate) certificate_oidc_issuer: Option<String>,
 }

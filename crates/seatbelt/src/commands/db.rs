@@ -33,6 +33,10 @@ pub(crate) fn run(args: &DbArgs) -> miette::Result<Outcome> {
                 sources: update.sources.clone(),
                 checksums: update.checksums.clone(),
                 checksum_file: update.checksum_file.clone(),
+                signatures: match &update.db_key {
+                    Some(key) => Some(std::sync::Arc::new(super::db_sign::SourceKey::load(key)?)),
+                    None => None,
+                },
                 ..UpdateOptions::default()
             };
             let report = seatbelt_vulndb::update(&path, &options)
@@ -205,31 +209,43 @@ fn client(registry: &RegistryArgs) -> miette::Result<Client> {
 
 fn run_push(args: &DbPushArgs, path: &Path) -> miette::Result<Outcome> {
     let reference: Reference = args.reference.parse().into_diagnostic()?;
+    // Load the key first: a wrong password must not leave an unsigned DB pushed.
+    let key = match &args.sign_key {
+        Some(key) => Some(crate::commands::key::load_private_key(key)?),
+        None => None,
+    };
     let digest = oci::push(path, &reference, &client(&args.registry)?)
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot push the DB to {}", args.reference))?;
+    if let Some(key) = &key {
+        let tag = super::db_sign::sign_pushed(&reference, &digest, key, &args.registry)?;
+        eprintln!("Signed the DB; signature stored at {tag}");
+    }
     print(&format!("{reference}@{digest}\n"))?;
     Ok(Outcome::Ok)
 }
 
 fn run_pull(args: &DbPullArgs, path: &Path) -> miette::Result<Outcome> {
     let reference: Reference = args.reference.parse().into_diagnostic()?;
-    tracing::warn!(
-        "the pulled DB is checked by digest only; signature verification is not implemented yet"
-    );
-    let digest = oci::pull(
-        path,
-        &reference,
-        &client(&args.registry)?,
-        &oci::DigestsOnly,
-    )
-    .into_diagnostic()
-    .wrap_err_with(|| {
-        format!(
-            "cannot pull the DB from {}; the previous DB is unchanged",
-            args.reference
-        )
-    })?;
+    let signed;
+    let verifier: &dyn oci::Verifier = match &args.db_key {
+        Some(key) => {
+            signed = super::db_sign::ManifestKey::load(key, &args.registry)?;
+            &signed
+        }
+        None => {
+            tracing::warn!("no DB key configured (--db-key or SEATBELT_DB_KEY): the pulled DB is checked by digest only, not who published it");
+            &oci::DigestsOnly
+        }
+    };
+    let digest = oci::pull(path, &reference, &client(&args.registry)?, verifier)
+        .into_diagnostic()
+        .wrap_err_with(|| {
+            format!(
+                "cannot pull the DB from {}; the previous DB is unchanged",
+                args.reference
+            )
+        })?;
     print(&format!(
         "pulled {reference}@{digest} into {}\n",
         path.display()

@@ -2,8 +2,10 @@
 
 mod attest;
 mod audit;
+mod blob;
 mod copy;
 mod db;
+mod db_sign;
 mod files;
 mod findings_output;
 mod harden;
@@ -48,6 +50,8 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Attest(args) => attest::run(args),
         Command::VerifyAttestation(args) => verify_attestation::run(args),
         Command::Provenance(args) => provenance::run(args),
+        Command::SignBlob(args) => blob::sign(args),
+        Command::VerifyBlob(args) => blob::verify(args),
     }
 }
 
