@@ -5,6 +5,7 @@
 //!   ([`encrypted`]: scrypt + NaCl secretbox) and PKIX public keys.
 //! - [`payload`]: the "simple signing" payload cosign signs for an image digest.
 //! - [`manifest`]: the OCI manifest cosign stores signatures in (`sha256-<hex>.sig`).
+//! - [`referrers`]: signatures as OCI 1.1 referrers (`subject`), with the tag-schema fallback.
 //! - [`target`]: where signatures live: a registry repository or an `oci-dir:` layout.
 //! - [`sign`] and [`verify`]: the two operations, each bound to one resolved digest.
 #![deny(missing_docs)]
@@ -16,6 +17,7 @@ pub mod layout;
 pub mod limits;
 pub mod manifest;
 pub mod payload;
+pub mod referrers;
 pub mod sign;
 pub mod target;
 pub mod verify;
