@@ -3,4 +3,5 @@
 pub mod debian;
 pub mod layers;
 pub mod registry;
+pub mod skopeo;
 pub mod tools;
