@@ -797,3 +797,42 @@ fn skopeo_policy_accepts_seatbelt_signatures_and_rejects_tampered_ones() {
         "skopeo accepted a signature moved to another repository"
     );
 }
+
+#[test]
+fn verification_reads_no_layer_or_config_blob() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let layout = dir.join("layout");
+    let digest = write_layout(&layout, "no-layers-read");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let image = format!("oci-dir:{}:t", layout.display());
+    seatbelt(&["key", "generate", "--output-prefix", "r"], dir);
+    seatbelt(&["sign", "--key", "k.key", &image], dir);
+    seatbelt(
+        &[
+            "sign",
+            "--key",
+            "r.key",
+            "--registry-referrers=oci-1-1",
+            &image,
+        ],
+        dir,
+    );
+    // Verification needs the manifest (to hash it) and the signatures, nothing else: with the
+    // layer and config blobs gone it still verifies both signatures.
+    let blob = |d: &str| layout.join("blobs/sha256").join(&d["sha256:".len()..]);
+    let manifest: Value = serde_json::from_slice(&std::fs::read(blob(&digest)).unwrap()).unwrap();
+    std::fs::remove_file(blob(manifest["config"]["digest"].as_str().unwrap())).unwrap();
+    for layer in manifest["layers"].as_array().unwrap() {
+        std::fs::remove_file(blob(layer["digest"].as_str().unwrap())).unwrap();
+    }
+    for key in ["k.pub", "r.pub"] {
+        let (code, report) = verify_seatbelt(dir, key, &image, &[]);
+        assert_eq!(code, 0, "{report}");
+        assert_eq!(
+            report["signatures"].as_array().unwrap().len(),
+            2,
+            "{report}"
+        );
+    }
+}
