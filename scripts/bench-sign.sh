@@ -17,7 +17,6 @@ case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
 profile="${SEATBELT_BENCH_PROFILE:-release}"
 if [ "$profile" = release ]; then cargo build -q --locked --release -p seatbelt; else cargo build -q --locked -p seatbelt; fi
 seatbelt="$target/$profile/seatbelt"
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 cache=${SEATBELT_FIXTURE_CACHE:-$PWD/target/seatbelt-fixtures}
 [ -f "$cache/bench/index.json" ] || bash scripts/build-fixture-image.sh bench "$cache/bench" >/dev/null
 work=$(mktemp -d)
@@ -34,18 +33,21 @@ openssl pkey -in plain.key -pubout -out plain.pub 2>/dev/null
 "$seatbelt" sign --key plain.key "$image" >/dev/null
 "$seatbelt" sign --key plain.key --registry-referrers=oci-1-1 "$image" >/dev/null
 
-# measure NAME CMD…: prints "NAME best_wall_s median_cpu_s"
+# measure NAME CMD…: prints "NAME best_wall_s median_cpu_s". Python times each run: wall by
+# perf_counter, CPU by the children's rusage (GNU time rounds to 10 ms, too coarse here).
 measure() {
-  local name=$1; shift
-  : >"$work/times"
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %U %S" -a -o "$work/times" "$@" >/dev/null 2>"$work/err" \
-      || { cat "$work/err" >&2; exit 1; }
-  done
-  python3 - "$name" "$work/times" <<'PY'
-import statistics, sys
-rows = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip() and l[0].isdigit()]
-print(sys.argv[1], min(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows))
+  python3 - "$runs" "$@" <<'PY'
+import resource, statistics, subprocess, sys, time
+runs, name, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+walls, cpus = [], []
+for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    walls.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+print(name, min(walls), statistics.median(cpus))
 PY
 }
 
