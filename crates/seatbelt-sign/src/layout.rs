@@ -95,6 +95,9 @@ impl Layout {
         let index = self.index()?;
         let images: Vec<&Value> = Layout::entries(&index)
             .filter(|e| !Layout::tag_of(e).is_some_and(is_signature_tag))
+            // OCI 1.1 referrers (signatures stored with a `subject`) are listed untagged with
+            // their artifactType; they are about an image, not images.
+            .filter(|e| e.get("artifactType").is_none())
             .collect();
         let found: Vec<&Value> = match &self.selector {
             ManifestSelector::Tag(tag) => images
@@ -175,6 +178,51 @@ impl Layout {
             return Ok(());
         }
         self.write_atomic(&path, bytes)
+    }
+
+    /// A manifest blob by digest, bounded by [`MAX_MANIFEST_BYTES`] and digest-checked.
+    pub(crate) fn manifest_by_digest(&self, digest: &Digest) -> Result<Vec<u8>, SignError> {
+        let bytes = self.read_bounded(&self.blob_path(digest), MAX_MANIFEST_BYTES)?;
+        let actual = Digest::sha256_of(&bytes);
+        if actual != *digest {
+            return Err(SignError::DigestMismatch {
+                what: format!("manifest {digest} in {}", self.root.display()),
+                expected: digest.to_string(),
+                actual: actual.to_string(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// The untagged `index.json` entries that carry an `artifactType`: the layout's OCI 1.1
+    /// referrers (each names its subject inside the manifest, checked by the caller).
+    pub(crate) fn artifact_entries(&self) -> Result<Vec<Value>, SignError> {
+        let index = self.index()?;
+        Ok(Layout::entries(&index)
+            .filter(|e| e.get("artifactType").is_some() && Layout::tag_of(e).is_none())
+            .cloned()
+            .collect())
+    }
+
+    /// Stores a manifest by digest and lists `descriptor` for it in `index.json` (untagged),
+    /// unless an entry for that digest is already there.
+    pub(crate) fn put_untagged(&self, bytes: &[u8], descriptor: Value) -> Result<(), SignError> {
+        let digest = Digest::sha256_of(bytes);
+        self.put_blob(&digest, bytes)?;
+        let mut index = self.index()?;
+        let digest_text = digest.to_string();
+        if let Some(manifests) = index.get_mut("manifests").and_then(Value::as_array_mut) {
+            if manifests.iter().any(|e| {
+                Layout::tag_of(e).is_none()
+                    && e.get("digest").and_then(Value::as_str) == Some(digest_text.as_str())
+            }) {
+                return Ok(());
+            }
+            manifests.push(descriptor);
+        }
+        let text = serde_json::to_vec(&index)
+            .map_err(|e| self.error(format!("cannot serialise index.json: {e}")))?;
+        self.write_atomic(&self.root.join("index.json"), &text)
     }
 
     pub(crate) fn put_manifest(&self, tag: &str, bytes: &[u8]) -> Result<(), SignError> {

@@ -5,6 +5,7 @@
 //!   ([`encrypted`]: scrypt + NaCl secretbox) and PKIX public keys.
 //! - [`payload`]: the "simple signing" payload cosign signs for an image digest.
 //! - [`manifest`]: the OCI manifest cosign stores signatures in (`sha256-<hex>.sig`).
+//! - [`referrers`]: signatures as OCI 1.1 referrers (`subject`), with the tag-schema fallback.
 //! - [`target`]: where signatures live: a registry repository or an `oci-dir:` layout.
 //! - [`sign`] and [`verify`]: the two operations, each bound to one resolved digest.
 //! - [`dsse`], [`intoto`], [`predicate`]: DSSE envelopes carrying in-toto statements, with
@@ -31,6 +32,7 @@ pub mod payload;
 pub mod policy;
 pub mod predicate;
 pub mod provenance;
+pub mod referrers;
 pub mod sign;
 pub mod target;
 pub mod verify;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::limits::MAX_PAYLOAD_BYTES;
 use crate::manifest::{tag_for, Descriptor, SignatureManifest, SIGNATURE_ANNOTATION};
 use crate::payload::{SimpleSigning, MEDIA_TYPE};
+use crate::referrers::{self, ReferrersMode};
 use crate::{PrivateKey, SignError, Subject, Target};
 
 /// What signing wrote.
@@ -25,6 +26,9 @@ pub struct Signed {
     pub payload_digest: String,
     /// How many signatures the manifest now holds.
     pub signatures: usize,
+    /// The referrer manifest's digest, when stored as an OCI 1.1 referrer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
 }
 
 /// A layer to append to a cosign-style manifest at `sha256-<hex>.<suffix>`.
@@ -52,11 +56,23 @@ pub(crate) fn append_layer(
     Ok((tag, count))
 }
 
-/// Signs the image `target` resolves to, with `annotations` in the payload's `optional`.
+/// Signs the image `target` resolves to, with `annotations` in the payload's `optional`, at
+/// the `sha256-<hex>.sig` tag.
 pub fn sign(
     target: &Target,
     key: &PrivateKey,
     annotations: &BTreeMap<String, String>,
+) -> Result<Signed, SignError> {
+    sign_with(target, key, annotations, ReferrersMode::Legacy)
+}
+
+/// Signs as [`sign`] does, storing the signature as `mode` says: at the `.sig` tag, or as an
+/// OCI 1.1 referrer manifest of its own (one per signing, as cosign does).
+pub fn sign_with(
+    target: &Target,
+    key: &PrivateKey,
+    annotations: &BTreeMap<String, String>,
+    mode: ReferrersMode,
 ) -> Result<Signed, SignError> {
     let subject = target.resolve()?;
     let docker_reference = subject.identity.clone().unwrap_or_default();
@@ -80,6 +96,21 @@ pub fn sign(
             signature,
         )])),
     };
+    if mode == ReferrersMode::Oci11 {
+        let described = target.subject_descriptor(&subject)?;
+        let built = referrers::build(vec![layer], &described);
+        target.put_blob(&payload)?;
+        target.put_blob(&built.config)?;
+        let stored = target.put_referrer(&subject, &built)?;
+        return Ok(Signed {
+            digest: subject.digest.to_string(),
+            docker_reference,
+            signature_tag: stored,
+            payload_digest,
+            signatures: 1,
+            referrer: Some(built.entry.digest),
+        });
+    }
     let (signature_tag, signatures) = append_layer(target, &subject, "sig", &payload, layer)?;
     Ok(Signed {
         digest: subject.digest.to_string(),
@@ -87,5 +118,6 @@ pub fn sign(
         signature_tag,
         payload_digest,
         signatures,
+        referrer: None,
     })
 }

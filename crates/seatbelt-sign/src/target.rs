@@ -14,7 +14,7 @@ use crate::manifest::OCI_MANIFEST;
 use crate::SignError;
 
 /// What the manifest reference accepts when resolving an image.
-const IMAGE_MEDIA_TYPES: &[&str] = &[
+pub(crate) const IMAGE_MEDIA_TYPES: &[&str] = &[
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",

@@ -9,9 +9,12 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::limits::MAX_PAYLOAD_BYTES;
-use crate::manifest::{tag_for, SignatureManifest, SIGNATURE_ANNOTATION};
+use seatbelt_types::Digest;
+
+use crate::limits::{MAX_PAYLOAD_BYTES, MAX_SIGNATURES};
+use crate::manifest::{tag_for, Descriptor, SignatureManifest, OCI_MANIFEST, SIGNATURE_ANNOTATION};
 use crate::payload::{SimpleSigning, MEDIA_TYPE};
+use crate::referrers::{parse_referrer, Referrer, SIGNATURE_ARTIFACT_TYPE};
 use crate::{PublicKey, SignError, Target};
 
 /// The verdict on one stored signature.
@@ -44,6 +47,9 @@ pub struct Report {
     pub signature_tag: String,
     /// One verdict per stored signature.
     pub signatures: Vec<SignatureCheck>,
+    /// The OCI 1.1 signature referrers of the digest that were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referrers: Vec<String>,
 }
 
 impl Report {
@@ -53,7 +59,8 @@ impl Report {
     }
 }
 
-/// Verifies the signatures of the image `target` resolves to.
+/// Verifies the signatures of the image `target` resolves to: those at its `.sig` tag and
+/// those stored as OCI 1.1 referrers of its digest.
 pub fn verify(
     target: &Target,
     key: &PublicKey,
@@ -66,12 +73,50 @@ pub fn verify(
         identity: subject.identity.clone(),
         signature_tag: tag.clone(),
         signatures: Vec::new(),
+        referrers: Vec::new(),
     };
-    let Some(bytes) = target.manifest_at(&tag)? else {
-        return Ok(report);
-    };
-    let manifest = SignatureManifest::parse(&bytes, &tag)?;
-    for layer in &manifest.layers {
+    let mut layers: Vec<Descriptor> = Vec::new();
+    if let Some(bytes) = target.manifest_at(&tag)? {
+        layers.extend(SignatureManifest::parse(&bytes, &tag)?.layers);
+    }
+    for entry in target.referrers(&subject)? {
+        // Other artifacts (attestations, SBOMs) are not fetched at all.
+        if entry.artifact_type.as_deref() != Some(SIGNATURE_ARTIFACT_TYPE) {
+            continue;
+        }
+        // A broken listing fails its own entry; signatures found elsewhere still count.
+        match read_referrer(target, &entry.digest, &subject.digest) {
+            Ok(Some(referrer)) => {
+                report.referrers.push(referrer.digest);
+                layers.extend(referrer.manifest.layers);
+            }
+            Ok(None) => {}
+            Err(e) => report.signatures.push(SignatureCheck {
+                payload_digest: entry.digest.clone(),
+                verified: false,
+                reason: Some(e.to_string()),
+                docker_reference: None,
+                annotations: BTreeMap::new(),
+            }),
+        }
+        if layers.len() > MAX_SIGNATURES {
+            return Err(SignError::TooMany {
+                what: format!("the signatures of {}", subject.digest),
+                count: layers.len(),
+                limit: MAX_SIGNATURES,
+            });
+        }
+    }
+    // The same signature may be both at the tag and in a referrer (cosign copies the tag's
+    // signatures into the referrers it writes): check it once.
+    let mut seen = std::collections::HashSet::new();
+    layers.retain(|l| {
+        seen.insert((
+            l.digest.clone(),
+            l.annotation(SIGNATURE_ANNOTATION).map(str::to_string),
+        ))
+    });
+    for layer in &layers {
         let mut check = SignatureCheck {
             payload_digest: layer.digest.clone(),
             verified: false,
@@ -88,10 +133,22 @@ pub fn verify(
     Ok(report)
 }
 
+fn read_referrer(
+    target: &Target,
+    digest: &str,
+    subject: &Digest,
+) -> Result<Option<Referrer>, SignError> {
+    let parsed: Digest = digest.parse().map_err(|e| {
+        SignError::malformed(format!("referrer {digest}"), format!("bad digest: {e}"))
+    })?;
+    let bytes = target.manifest_by_digest(&parsed, &[OCI_MANIFEST])?;
+    parse_referrer(&bytes, digest, subject)
+}
+
 fn check_layer(
     target: &Target,
     key: &PublicKey,
-    layer: &crate::manifest::Descriptor,
+    layer: &Descriptor,
     subject: &crate::Subject,
     wanted: &BTreeMap<String, String>,
     check: &mut SignatureCheck,
@@ -165,6 +222,71 @@ mod tests {
             ManifestSelector::Tag("t".into()),
         ));
         (dir, target)
+    }
+
+    #[test]
+    fn referrers_in_a_layout_are_found_and_bound_to_their_subject() {
+        let (dir, target) = layout();
+        let key = crate::PrivateKey::generate();
+        let signed = crate::sign::sign_with(
+            &target,
+            &key,
+            &BTreeMap::new(),
+            crate::referrers::ReferrersMode::Oci11,
+        )
+        .unwrap();
+        let referrer = signed.referrer.clone().unwrap();
+        // No .sig tag: the signature is only reachable as a referrer.
+        let index = std::fs::read_to_string(dir.path().join("index.json")).unwrap();
+        assert!(!index.contains(".sig\""), "{index}");
+        assert!(index.contains(crate::referrers::SIGNATURE_ARTIFACT_TYPE));
+        let report = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        assert_eq!(report.verified(), 1, "{report:?}");
+        assert_eq!(report.referrers, vec![referrer.clone()]);
+        // The image is still the only image of the layout.
+        let only = Target::Layout(crate::layout::Layout::new(
+            dir.path().to_path_buf(),
+            ManifestSelector::Only,
+        ));
+        assert_eq!(only.resolve().unwrap().digest.to_string(), report.digest);
+        // A legacy signature too: both are checked, once each.
+        crate::sign::sign(&target, &key, &BTreeMap::new()).unwrap();
+        let report = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        assert_eq!((report.signatures.len(), report.verified()), (1, 1));
+        crate::sign::sign(&target, &crate::PrivateKey::generate(), &BTreeMap::new()).unwrap();
+        let report = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        assert_eq!((report.signatures.len(), report.verified()), (2, 1));
+
+        // A referrer whose subject is another image, listed here: rejected with the reason.
+        let other = crate::referrers::Subjected {
+            media_type: crate::manifest::OCI_MANIFEST.to_string(),
+            digest: seatbelt_types::Digest::sha256_of(b"another image").to_string(),
+            size: 3,
+        };
+        let stored: serde_json::Value = serde_json::from_slice(
+            &target
+                .manifest_by_digest(&referrer.parse().unwrap(), &[crate::manifest::OCI_MANIFEST])
+                .unwrap(),
+        )
+        .unwrap();
+        let layers: Vec<crate::manifest::Descriptor> =
+            serde_json::from_value(stored["layers"].clone()).unwrap();
+        let foreign = crate::referrers::build(layers, &other);
+        let subject = target.resolve().unwrap();
+        target.put_blob(&foreign.config).unwrap();
+        target.put_referrer(&subject, &foreign).unwrap();
+        let report = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        let rejected = report
+            .signatures
+            .iter()
+            .find(|c| c.payload_digest == foreign.entry.digest)
+            .unwrap();
+        assert!(!rejected.verified);
+        assert!(rejected
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("not this image"));
     }
 
     #[test]

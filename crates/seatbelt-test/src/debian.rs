@@ -90,7 +90,7 @@ pub fn fixture_image(image: FixtureImage) -> PathBuf {
 }
 
 /// A stable, dependency-free hash for cache stamps (not for security).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
         (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

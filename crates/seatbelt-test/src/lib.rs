@@ -4,4 +4,5 @@ pub mod cli;
 pub mod debian;
 pub mod layers;
 pub mod registry;
+pub mod skopeo;
 pub mod tools;

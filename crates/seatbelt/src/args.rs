@@ -730,8 +730,28 @@ pub(crate) struct SignArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
+    /// Where to store the signature: `legacy`, the `sha256-<hex>.sig` tag (cosign's default), or
+    /// `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
+    #[arg(
+        long = "registry-referrers",
+        visible_alias = "registry-referrers-mode",
+        value_enum,
+        default_value_t = ReferrersModeArg::Legacy
+    )]
+    pub(crate) registry_referrers: ReferrersModeArg,
+
     #[command(flatten)]
     pub(crate) source: SourceOptions,
+}
+
+/// Where `sign` stores a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReferrersModeArg {
+    /// The `sha256-<hex>.sig` tag.
+    Legacy,
+    /// An OCI 1.1 referrer (`subject` = the image), listed by the referrers API or its tag schema.
+    #[value(name = "oci-1-1")]
+    Oci11,
 }
 
 /// Output format of `verify`.

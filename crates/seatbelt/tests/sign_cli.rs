@@ -16,8 +16,13 @@ use serde_json::Value;
 const PASSWORD: &str = "correct horse battery staple";
 
 fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
+    run_env(program, args, dir, &[])
+}
+
+fn run_env(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("COSIGN_PASSWORD", PASSWORD)
         .env_remove("SEATBELT_PASSWORD")
@@ -440,4 +445,386 @@ fn base64_decode(text: &str) -> Vec<u8> {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Whether the registry holds a manifest at `path` (`repo/manifests/REF`).
+fn http_exists(host: &str, path: &str) -> bool {
+    reqwest::blocking::Client::new()
+        .head(format!("http://{host}/v2/{path}"))
+        .header(
+            "Accept",
+            "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json",
+        )
+        .send()
+        .unwrap()
+        .status()
+        .is_success()
+}
+
+#[test]
+fn referrers_interop_with_cosign_both_ways() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let registry = DockerRegistry::start();
+    let host = registry.host();
+    // docker-registry 2.8 has no referrers API: both tools keep the list at the tag-schema
+    // fallback tag `sha256-<hex>`.
+    let referrers_api = reqwest::blocking::get(format!(
+        "http://{host}/v2/ref/a/referrers/sha256:{}",
+        "0".repeat(64)
+    ))
+    .unwrap()
+    .status();
+    assert_eq!(referrers_api.as_u16(), 404);
+
+    // seatbelt signs as a referrer; cosign finds it through OCI 1.1 discovery only (no .sig).
+    let a = push(dir, &format!("{host}/ref/a:1"), "ref-a");
+    let hex_a = &a["sha256:".len()..];
+    seatbelt(&["key", "generate", "--output-prefix", "sb"], dir);
+    let signed: Value = serde_json::from_str(&seatbelt(
+        &[
+            "sign",
+            "--key",
+            "sb.key",
+            "--registry-referrers=oci-1-1",
+            &format!("{host}/ref/a:1"),
+            "--json",
+        ],
+        dir,
+    ))
+    .unwrap();
+    let referrer = signed["referrer"].as_str().unwrap().to_string();
+    assert!(
+        signed["signature_tag"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("sha256-{hex_a}")),
+        "{signed}"
+    );
+    assert!(!http_exists(
+        host,
+        &format!("ref/a/manifests/sha256-{hex_a}.sig")
+    ));
+    let stored: Value =
+        serde_json::from_slice(&http_get(host, &format!("ref/a/manifests/{referrer}"))).unwrap();
+    assert_eq!(stored["subject"]["digest"], a.as_str());
+    assert_eq!(
+        stored["config"]["mediaType"],
+        "application/vnd.dev.cosign.artifact.sig.v1+json"
+    );
+    let image_a = format!("{host}/ref/a@{a}");
+    let mut args = vec!["verify", "--key", "sb.pub", "--experimental-oci11"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image_a);
+    let verified: Value = serde_json::from_str(&cosign_ok(&args, dir)).unwrap();
+    assert_eq!(
+        verified[0]["critical"]["image"]["docker-manifest-digest"],
+        a.as_str()
+    );
+    let (code, report) = verify_seatbelt(dir, "sb.pub", &image_a, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["referrers"][0], referrer.as_str(), "{report}");
+    // Another key: cosign and seatbelt both reject.
+    seatbelt(&["key", "generate", "--output-prefix", "other"], dir);
+    let mut args = vec!["verify", "--key", "other.pub", "--experimental-oci11"];
+    args.extend_from_slice(COSIGN_VERIFY);
+    args.push(&image_a);
+    assert!(!run(&cosign(), &args, dir).status.success());
+    assert_eq!(verify_seatbelt(dir, "other.pub", &image_a, &[]).0, 1);
+
+    // cosign signs as a referrer; seatbelt finds it through the fallback tag (no .sig).
+    let b = push(dir, &format!("{host}/ref/b:1"), "ref-b");
+    let hex_b = &b["sha256:".len()..];
+    let image_b = format!("{host}/ref/b@{b}");
+    cosign_ok(&["generate-key-pair", "--output-key-prefix", "co"], dir);
+    let mut args = vec![
+        "sign",
+        "--key",
+        "co.key",
+        "--registry-referrers-mode=oci-1-1",
+        "-a",
+        "team=red",
+    ];
+    args.extend_from_slice(COSIGN_SIGN);
+    args.push(&image_b);
+    // cosign gates the mode behind its experimental switch.
+    let out = run_env(&cosign(), &args, dir, &[("COSIGN_EXPERIMENTAL", "1")]);
+    assert!(
+        out.status.success(),
+        "cosign sign --registry-referrers-mode=oci-1-1 failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!http_exists(
+        host,
+        &format!("ref/b/manifests/sha256-{hex_b}.sig")
+    ));
+    assert!(http_exists(
+        host,
+        &format!("ref/b/manifests/sha256-{hex_b}")
+    ));
+    let (code, report) = verify_seatbelt(
+        dir,
+        "co.pub",
+        &format!("{host}/ref/b:1"),
+        &["-a", "team=red"],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["referrers"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["signatures"][0]["annotations"]["team"], "red");
+    assert_eq!(verify_seatbelt(dir, "sb.pub", &image_b, &[]).0, 1);
+
+    // A referrer of a signed, moved into another image's referrers list: its subject names a,
+    // so b's verification rejects it even under the right key.
+    let c = push(dir, &format!("{host}/ref/a:2"), "ref-c");
+    let hex_c = &c["sha256:".len()..];
+    let list = reqwest::blocking::Client::new()
+        .get(format!("http://{host}/v2/ref/a/manifests/sha256-{hex_a}"))
+        .header("Accept", "application/vnd.oci.image.index.v1+json")
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .unwrap();
+    reqwest::blocking::Client::new()
+        .put(format!("http://{host}/v2/ref/a/manifests/sha256-{hex_c}"))
+        .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+        .body(list)
+        .send()
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let (code, report) = verify_seatbelt(dir, "sb.pub", &format!("{host}/ref/a@{c}"), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report["signatures"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not this image"),
+        "{report}"
+    );
+}
+
+#[test]
+fn oci_layout_referrers_and_the_only_image() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let layout = dir.join("layout");
+    let digest = write_layout(&layout, "layout-ref");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let untagged = format!("oci-dir:{}", layout.display());
+    // Signed both ways in the layout, the image is still the layout's only image: sign, verify,
+    // inspect and sbom all pick it without a tag.
+    seatbelt(&["sign", "--key", "k.key", &untagged], dir);
+    seatbelt(
+        &[
+            "sign",
+            "--key",
+            "k.key",
+            "--registry-referrers=oci-1-1",
+            &untagged,
+        ],
+        dir,
+    );
+    let (code, report) = verify_seatbelt(dir, "k.pub", &untagged, &[]);
+    assert_eq!(
+        (code, report["digest"].as_str()),
+        (0, Some(digest.as_str()))
+    );
+    assert_eq!(report["referrers"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(
+        report["signatures"].as_array().unwrap().len(),
+        1,
+        "{report}"
+    );
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(layout.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["manifests"].as_array().unwrap().len(), 3, "{index}");
+    let sbom: Value = serde_json::from_str(&seatbelt(
+        &["sbom", &untagged, "--format", "cyclonedx-json"],
+        dir,
+    ))
+    .unwrap();
+    assert!(sbom["bomFormat"].as_str().is_some(), "{sbom}");
+}
+
+/// skopeo (Debian 13, in a chroot) as the second independent verifier: a `sigstoreSigned`
+/// policy with `matchRepository` accepts what seatbelt signed and rejects tampered signatures
+/// and unsigned images.
+#[test]
+fn skopeo_policy_accepts_seatbelt_signatures_and_rejects_tampered_ones() {
+    use seatbelt_test::skopeo::{skopeo_chroot, Scratch};
+    let root = skopeo_chroot();
+    let scratch = Scratch::new(&root);
+    let dir = scratch.host_path();
+    let inner = scratch.inner_path();
+    let registry = DockerRegistry::start();
+    let host = registry.host();
+    let signed = push(dir, &format!("{host}/skopeo/app:signed"), "skopeo-signed");
+    push(
+        dir,
+        &format!("{host}/skopeo/app:unsigned"),
+        "skopeo-unsigned",
+    );
+    seatbelt(&["key", "generate", "--output-prefix", "sb"], dir);
+    seatbelt(
+        &[
+            "sign",
+            "--key",
+            "sb.key",
+            &format!("{host}/skopeo/app:signed"),
+        ],
+        dir,
+    );
+
+    let policy = serde_json::json!({
+        "default": [{"type": "reject"}],
+        "transports": {"docker": {format!("{host}/skopeo/app"): [{
+            "type": "sigstoreSigned",
+            "keyPath": format!("{inner}/sb.pub"),
+            "signedIdentity": {"type": "matchRepository"},
+        }]}},
+    });
+    std::fs::write(dir.join("policy.json"), policy.to_string()).unwrap();
+    std::fs::create_dir_all(dir.join("registries.d")).unwrap();
+    std::fs::write(
+        dir.join("registries.d/seatbelt.yaml"),
+        format!("docker:\n  {host}:\n    use-sigstore-attachments: true\n"),
+    )
+    .unwrap();
+    let copy = |tag: &str, out: &str| {
+        scratch.skopeo(&[
+            "--policy",
+            &format!("{inner}/policy.json"),
+            "--registries.d",
+            &format!("{inner}/registries.d"),
+            "copy",
+            "--src-tls-verify=false",
+            &format!("docker://{host}/skopeo/app:{tag}"),
+            &format!("dir:{inner}/{out}"),
+        ])
+    };
+    let out = copy("signed", "ok");
+    assert!(
+        out.status.success(),
+        "skopeo rejected seatbelt's signature:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied = std::fs::read(dir.join("ok/manifest.json")).unwrap();
+    assert_eq!(sha256(&copied), signed);
+
+    let out = copy("unsigned", "unsigned");
+    assert!(!out.status.success(), "skopeo accepted an unsigned image");
+
+    // Flip one bit of the signature: skopeo must refuse.
+    let tag = format!("sha256-{}.sig", &signed["sha256:".len()..]);
+    let manifest: Value =
+        serde_json::from_slice(&http_get(host, &format!("skopeo/app/manifests/{tag}"))).unwrap();
+    let key = "dev.cosignproject.cosign/signature";
+    let mut raw = base64_decode(manifest["layers"][0]["annotations"][key].as_str().unwrap());
+    let last = raw.len() - 1;
+    raw[last] ^= 1;
+    let mut tampered = manifest.clone();
+    tampered["layers"][0]["annotations"][key] = Value::from(base64_encode(&raw));
+    http_put_manifest(host, "skopeo/app", &tag, tampered.to_string().as_bytes());
+    let out = copy("signed", "tampered");
+    assert!(
+        !out.status.success(),
+        "skopeo accepted a tampered signature"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.to_lowercase().contains("signature"), "{err}");
+
+    // The untampered signature is accepted again: the refusal was about the flipped bit.
+    http_put_manifest(
+        host,
+        "skopeo/app",
+        &tag,
+        &serde_json::to_vec(&manifest).unwrap(),
+    );
+    assert!(copy("signed", "again").status.success());
+
+    // The same image and signature copied to another repository: the payload names
+    // skopeo/app, so matchRepository refuses it there.
+    let mut policy = policy;
+    policy["transports"]["docker"][format!("{host}/skopeo/other")] =
+        policy["transports"]["docker"][format!("{host}/skopeo/app")].clone();
+    std::fs::write(dir.join("policy.json"), policy.to_string()).unwrap();
+    seatbelt(
+        &[
+            "copy",
+            &format!("{host}/skopeo/app:signed"),
+            &format!("{host}/skopeo/other:signed"),
+        ],
+        dir,
+    );
+    for digest in [
+        manifest["config"]["digest"].as_str().unwrap(),
+        manifest["layers"][0]["digest"].as_str().unwrap(),
+    ] {
+        http_post_blob(
+            host,
+            "skopeo/other",
+            &http_get(host, &format!("skopeo/app/blobs/{digest}")),
+        );
+    }
+    http_put_manifest(
+        host,
+        "skopeo/other",
+        &tag,
+        &serde_json::to_vec(&manifest).unwrap(),
+    );
+    let out = scratch.skopeo(&[
+        "--policy",
+        &format!("{inner}/policy.json"),
+        "--registries.d",
+        &format!("{inner}/registries.d"),
+        "copy",
+        "--src-tls-verify=false",
+        &format!("docker://{host}/skopeo/other:signed"),
+        &format!("dir:{inner}/moved"),
+    ]);
+    assert!(
+        !out.status.success(),
+        "skopeo accepted a signature moved to another repository"
+    );
+}
+
+#[test]
+fn verification_reads_no_layer_or_config_blob() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let layout = dir.join("layout");
+    let digest = write_layout(&layout, "no-layers-read");
+    seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
+    let image = format!("oci-dir:{}:t", layout.display());
+    seatbelt(&["key", "generate", "--output-prefix", "r"], dir);
+    seatbelt(&["sign", "--key", "k.key", &image], dir);
+    seatbelt(
+        &[
+            "sign",
+            "--key",
+            "r.key",
+            "--registry-referrers=oci-1-1",
+            &image,
+        ],
+        dir,
+    );
+    // Verification needs the manifest (to hash it) and the signatures, nothing else: with the
+    // layer and config blobs gone it still verifies both signatures.
+    let blob = |d: &str| layout.join("blobs/sha256").join(&d["sha256:".len()..]);
+    let manifest: Value = serde_json::from_slice(&std::fs::read(blob(&digest)).unwrap()).unwrap();
+    std::fs::remove_file(blob(manifest["config"]["digest"].as_str().unwrap())).unwrap();
+    for layer in manifest["layers"].as_array().unwrap() {
+        std::fs::remove_file(blob(layer["digest"].as_str().unwrap())).unwrap();
+    }
+    for key in ["k.pub", "r.pub"] {
+        let (code, report) = verify_seatbelt(dir, key, &image, &[]);
+        assert_eq!(code, 0, "{report}");
+        assert_eq!(
+            report["signatures"].as_array().unwrap().len(),
+            2,
+            "{report}"
+        );
+    }
 }

@@ -141,6 +141,32 @@ fn entry_names(index: &ImageIndex) -> Vec<String> {
         .collect()
 }
 
+/// Whether a tag is one the signature tools derive from a digest rather than an image's name:
+/// cosign's `sha256-<hex>.sig`/`.att`/`.sbom` and the OCI 1.1 referrers tag schema
+/// `sha256-<hex>` (distribution spec 1.1, "Referrers Tag Schema").
+fn is_attachment_tag(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("sha256-") else {
+        return false;
+    };
+    let hex = [".sig", ".att", ".sbom"]
+        .iter()
+        .find_map(|suffix| rest.strip_suffix(suffix))
+        .unwrap_or(rest);
+    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether an `index.json` entry is something stored *about* an image (a signature, an
+/// attestation, an OCI 1.1 referrer, which carries an `artifactType`) rather than an image: a
+/// layout an image was signed in still has one image to pick without a tag.
+fn is_attachment(descriptor: &Descriptor) -> bool {
+    descriptor.artifact_type().is_some()
+        || descriptor
+            .annotations()
+            .as_ref()
+            .and_then(|a| a.get(REF_NAME))
+            .is_some_and(|name| is_attachment_tag(name))
+}
+
 /// Chooses the entry of `index` that `selector` names.
 pub(crate) fn select_entry(
     index: &ImageIndex,
@@ -154,12 +180,17 @@ pub(crate) fn select_entry(
         available: entry_names(index),
     };
     match selector {
-        ManifestSelector::Only => match entries.as_slice() {
+        ManifestSelector::Only => match entries
+            .iter()
+            .filter(|d| !is_attachment(d))
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             [] => Err(ImageError::malformed(
                 reference.to_string(),
                 "its index.json lists no images",
             )),
-            [only] => Ok(Start::Descriptor(Box::new(only.clone()))),
+            [only] => Ok(Start::Descriptor(Box::new((*only).clone()))),
             _ => Err(selection_error("holds several images".to_string())),
         },
         ManifestSelector::Digest(wanted) => Ok(entries
@@ -338,6 +369,75 @@ pub(crate) fn image_from_manifest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(digest: &str, json_extra: &str) -> String {
+        format!(
+            r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{digest}","size":2{json_extra}}}"#
+        )
+    }
+
+    #[test]
+    fn the_only_image_ignores_signatures_attestations_and_referrers() {
+        let image = "a".repeat(64);
+        let subject = "b".repeat(64);
+        let entries = [
+            entry(
+                &image,
+                r#","annotations":{"org.opencontainers.image.ref.name":"t"}"#,
+            ),
+            entry(
+                &"c".repeat(64),
+                &format!(
+                    r#","annotations":{{"org.opencontainers.image.ref.name":"sha256-{subject}.sig"}}"#
+                ),
+            ),
+            entry(
+                &"d".repeat(64),
+                &format!(
+                    r#","annotations":{{"org.opencontainers.image.ref.name":"sha256-{subject}.att"}}"#
+                ),
+            ),
+            entry(
+                &"e".repeat(64),
+                r#","artifactType":"application/vnd.dev.cosign.artifact.sig.v1+json""#,
+            ),
+        ];
+        let index = parse_index(
+            format!(
+                r#"{{"schemaVersion":2,"manifests":[{}]}}"#,
+                entries.join(",")
+            )
+            .as_bytes(),
+            "index.json",
+        )
+        .unwrap();
+        match select_entry(&index, &ManifestSelector::Only, "oci-dir:x").unwrap() {
+            Start::Descriptor(d) => assert_eq!(d.digest().to_string(), format!("sha256:{image}")),
+            Start::Digest(_) => panic!("expected a descriptor"),
+        }
+        // Two real images stay ambiguous; a lone signature is no image.
+        let two = format!(
+            r#"{{"schemaVersion":2,"manifests":[{},{}]}}"#,
+            entries[0],
+            entry(&"f".repeat(64), "")
+        );
+        let index = parse_index(two.as_bytes(), "index.json").unwrap();
+        assert!(select_entry(&index, &ManifestSelector::Only, "oci-dir:x").is_err());
+        let lone = format!(r#"{{"schemaVersion":2,"manifests":[{}]}}"#, entries[1]);
+        let index = parse_index(lone.as_bytes(), "index.json").unwrap();
+        assert!(select_entry(&index, &ManifestSelector::Only, "oci-dir:x").is_err());
+    }
+
+    #[test]
+    fn attachment_tags_are_derived_from_digests() {
+        let hex = "0123456789abcdef".repeat(4);
+        assert!(is_attachment_tag(&format!("sha256-{hex}.sig")));
+        assert!(is_attachment_tag(&format!("sha256-{hex}.att")));
+        assert!(is_attachment_tag(&format!("sha256-{hex}")));
+        assert!(!is_attachment_tag("sha256-abc.sig"));
+        assert!(!is_attachment_tag("latest"));
+        assert!(!is_attachment_tag(&format!("sha256-{hex}.tar")));
+    }
 
     #[test]
     fn tags_match_exactly_or_as_the_tag_of_a_full_name() {

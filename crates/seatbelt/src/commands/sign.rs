@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use miette::IntoDiagnostic;
 use seatbelt_image::ImageRef;
+use seatbelt_sign::referrers::ReferrersMode;
 use seatbelt_sign::Target;
 
-use crate::args::SignArgs;
+use crate::args::{ReferrersModeArg, SignArgs};
 use crate::commands::key::load_private_key;
 use crate::commands::registry_options;
 use crate::output::{print, print_json};
@@ -38,7 +39,12 @@ pub(crate) fn run(args: &SignArgs) -> miette::Result<Outcome> {
     let annotations = parse_annotations(&args.annotations)?;
     let key = load_private_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
-    let signed = seatbelt_sign::sign::sign(&target, &key, &annotations).into_diagnostic()?;
+    let mode = match args.registry_referrers {
+        ReferrersModeArg::Legacy => ReferrersMode::Legacy,
+        ReferrersModeArg::Oci11 => ReferrersMode::Oci11,
+    };
+    let signed =
+        seatbelt_sign::sign::sign_with(&target, &key, &annotations, mode).into_diagnostic()?;
     if args.json {
         print_json(&signed)?;
     } else {

@@ -38,9 +38,16 @@ fn table(report: &Report) -> String {
             .map(|i| format!(" in {i}"))
             .unwrap_or_default()
     );
+    if !report.referrers.is_empty() {
+        out.push_str(&format!(
+            "Read {} and {} OCI 1.1 signature referrer(s).\n",
+            report.signature_tag,
+            report.referrers.len()
+        ));
+    }
     if report.signatures.is_empty() {
         out.push_str(&format!(
-            "No signatures found (looked for {}).\n",
+            "No signatures found (looked for {} and OCI 1.1 referrers).\n",
             report.signature_tag
         ));
     }
