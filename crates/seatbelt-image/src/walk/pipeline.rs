@@ -1,6 +1,6 @@
-//! The walk's threads: layers are decompressed and parsed on worker threads, newest first and
-//! several at once, while the calling thread delivers their entries to the visitors strictly
-//! layer by layer.
+//! The walk's threads: layers are decompressed and parsed on worker threads, several at once
+//! (one worker newest first, the others largest first, see [`Budget::claim`]), while the calling
+//! thread delivers their entries to the visitors strictly layer by layer, newest first.
 //!
 //! Memory stays bounded however large or hostile the image: each layer has a bounded channel,
 //! file content crosses it only when some visitor asked for it, and content bytes in flight are
