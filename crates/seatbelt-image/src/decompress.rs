@@ -40,7 +40,16 @@ pub fn open_decompressed<R: Read + Send + 'static>(
     what: &str,
     max_bytes: u64,
 ) -> Result<(Compression, Box<dyn Read + Send>), ImageError> {
-    let mut buffered = BufReader::with_capacity(256 * 1024, raw);
+    decompress_buffered(BufReader::with_capacity(256 * 1024, raw), what, max_bytes)
+}
+
+/// [`open_decompressed`] for a stream that is already buffered (no second copy through a
+/// `BufReader`).
+pub(crate) fn decompress_buffered<B: BufRead + Send + 'static>(
+    mut buffered: B,
+    what: &str,
+    max_bytes: u64,
+) -> Result<(Compression, Box<dyn Read + Send>), ImageError> {
     let prefix = buffered
         .fill_buf()
         .map_err(|e| ImageError::from_stream(what, e))?;

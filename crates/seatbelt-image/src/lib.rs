@@ -18,6 +18,7 @@ pub mod limits;
 pub mod manifest;
 pub mod media_types;
 mod platform;
+mod read_ahead;
 mod reference;
 pub mod sink;
 pub mod source;

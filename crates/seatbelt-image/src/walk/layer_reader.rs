@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use super::path::{classify, normalise_into, Name};
 use super::tar::{DataError, TarError, TarKind, TarReader};
 use super::EntryKind;
+use crate::decompress::decompress_buffered;
 use crate::limits::MAX_PATH_BYTES;
+use crate::read_ahead::ReadAhead;
 use crate::{Image, ImageError, LayerSource};
 
 /// At most this many warnings are kept per layer; a hostile layer could otherwise fill memory
@@ -71,11 +73,17 @@ impl LayerReader {
     pub(crate) fn open(image: &Image, index: usize) -> Result<LayerReader, ImageError> {
         let (inner, what) = match image.layers.get(index) {
             Some(LayerSource::Blob(desc)) => {
-                let (_, stream) = image.open_layer(desc)?;
-                (
-                    Inner::Tar(TarReader::new(stream)),
-                    format!("layer {} ({}) of {}", index, desc.digest(), image.reference),
-                )
+                let what = format!("layer {} ({}) of {}", index, desc.digest(), image.reference);
+                // Reading and hashing the blob run beside the inflate, which alone is then the
+                // layer's critical path.
+                let ahead = ReadAhead::spawn(image.open_blob(desc)?, "seatbelt-blob")
+                    .map_err(|e| ImageError::from_stream(what.clone(), e))?;
+                let (_, stream) = decompress_buffered(
+                    ahead,
+                    &format!("layer {} of {}", desc.digest(), image.reference),
+                    image.limits.max_decompressed_bytes,
+                )?;
+                (Inner::Tar(TarReader::new(stream)), what)
             }
             Some(LayerSource::Directory(root)) => {
                 let iter = walkdir::WalkDir::new(root)

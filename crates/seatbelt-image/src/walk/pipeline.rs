@@ -1,14 +1,15 @@
-//! The walk's threads: layers are decompressed and parsed on worker threads, newest first and
-//! several at once, while the calling thread delivers their entries to the visitors strictly
-//! layer by layer.
+//! The walk's threads: layers are decompressed and parsed on worker threads, several at once
+//! (one worker newest first, the others largest first, see [`Budget::claim`]), while the calling
+//! thread delivers their entries to the visitors strictly layer by layer, newest first.
 //!
 //! Memory stays bounded however large or hostile the image: each layer has a bounded channel,
 //! file content crosses it only when some visitor asked for it, and content bytes in flight are
 //! capped by [`Budget`]. Unwanted content is never copied: the tar reader skips it inside its
 //! read buffer.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -24,10 +25,19 @@ use crate::{Image, ImageError, LayerSource};
 const CHANNEL_CAPACITY: usize = 1024;
 /// Content bytes that layers below the one being delivered may hold while they wait. The layer
 /// being delivered has its own allowance (one in-memory file limit), so it can never be starved
-/// by layers queued behind it.
-const PREFETCH_CONTENT_BYTES: u64 = 16 * 1024 * 1024;
+/// by layers queued behind it. Large enough that the base layer, started first because it is
+/// the biggest, can hold the programs it reads for the binary catalogers (28 MiB on the bench
+/// image's Debian base) until its turn, instead of stalling; together with the 64 MiB head
+/// allowance it keeps content under 100 MiB.
+const PREFETCH_CONTENT_BYTES: u64 = 32 * 1024 * 1024;
 /// Content a worker keeps so that a later hardlink in the same layer can be delivered with it.
 const HARDLINK_CACHE_BYTES: u64 = 4 * 1024 * 1024;
+/// How many layers below the one being delivered may be started. A layer started early but not
+/// yet delivered holds up to [`CHANNEL_CAPACITY`] small messages (about 256 KiB) and its path
+/// coverage, so this bounds that memory; it is larger than the worker count so that the
+/// biggest layer within reach (typically the base layer, which comes last in newest-first
+/// order) can start first instead of waiting for every layer above it.
+const LOOKAHEAD_LAYERS: usize = 8;
 
 enum Msg {
     Entry(Box<Delivery>),
@@ -62,12 +72,15 @@ struct Budget {
     aborted: AtomicBool,
     head_cap: u64,
     window: usize,
+    /// Each layer position's compressed size: the work it will take, roughly.
+    sizes: Vec<u64>,
 }
 
 struct BudgetState {
     head: usize,
     head_bytes: u64,
     prefetch_bytes: u64,
+    started: Vec<bool>,
 }
 
 impl Budget {
@@ -85,16 +98,36 @@ impl Budget {
         self.aborted.load(Ordering::Relaxed)
     }
 
-    /// Waits until layer position `pos` may start; `false` if the walk was abandoned.
-    fn wait_start(&self, pos: usize) -> bool {
+    /// Claims the next layer position to read, waiting until one within the window is free;
+    /// `None` once every layer is claimed or the walk was abandoned.
+    ///
+    /// The in-order worker takes the lowest unclaimed position, so the layer being delivered
+    /// is always claimed by someone whose progress is never blocked by delivery (its channel
+    /// is drained and it has its own budget): no deadlock, whatever the others do. The other
+    /// workers take the largest unclaimed layer in the window first (longest job first), so the
+    /// walk's critical path is the largest layer, not the sum of the layers above it.
+    fn claim(&self, in_order: bool) -> Option<usize> {
         let mut st = self.lock();
-        while pos >= st.head + self.window {
+        loop {
             if self.aborted() {
-                return false;
+                return None;
+            }
+            let lowest = st.started.iter().position(|s| !s)?;
+            let end = st.head.saturating_add(self.window).min(st.started.len());
+            let pick = if in_order {
+                (lowest < end).then_some(lowest)
+            } else {
+                (lowest..end)
+                    .filter(|&p| st.started.get(p) == Some(&false))
+                    // Ties go to the lower position, which is delivered sooner.
+                    .max_by_key(|&p| (self.sizes.get(p).copied().unwrap_or(0), Reverse(p)))
+            };
+            if let Some(slot) = pick.and_then(|p| st.started.get_mut(p).map(|s| (p, s))) {
+                *slot.1 = true;
+                return Some(slot.0);
             }
             st = self.wait(st);
         }
-        !self.aborted()
     }
 
     /// Reserves `n` content bytes for layer position `pos`; `None` if the walk was abandoned.
@@ -155,7 +188,6 @@ struct Shared<'a> {
     filters: Vec<PathFilter>,
     content_limit: u64,
     budget: Budget,
-    next_pos: AtomicUsize,
     senders: Vec<Mutex<Option<Sender<Msg>>>>,
 }
 
@@ -186,18 +218,25 @@ pub(super) fn run(
                 head: 0,
                 head_bytes: 0,
                 prefetch_bytes: 0,
+                started: vec![false; n],
             }),
             changed: Condvar::new(),
             aborted: AtomicBool::new(false),
             head_cap: image.limits.max_file_bytes_in_memory.max(1),
-            window: workers,
+            window: workers.max(LOOKAHEAD_LAYERS),
+            sizes: (0..n)
+                .map(|pos| match image.layers.get(n - 1 - pos) {
+                    Some(LayerSource::Blob(desc)) => desc.size(),
+                    _ => 0,
+                })
+                .collect(),
         },
-        next_pos: AtomicUsize::new(0),
         senders,
     };
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| work(&shared));
+        for worker in 0..workers {
+            let shared = &shared;
+            scope.spawn(move || work(shared, worker == 0));
         }
         // However delivery ends (result, error or a visitor's panic), wake workers waiting for
         // budget or a start slot; with the receivers gone, a worker blocked on a full channel
@@ -207,13 +246,11 @@ pub(super) fn run(
     })
 }
 
-fn work(shared: &Shared<'_>) {
-    let n = shared.image.layers.len();
+fn work(shared: &Shared<'_>, in_order: bool) {
     loop {
-        let pos = shared.next_pos.fetch_add(1, Ordering::Relaxed);
-        if pos >= n || !shared.budget.wait_start(pos) {
+        let Some(pos) = shared.budget.claim(in_order) else {
             return;
-        }
+        };
         let Some(tx) = shared
             .senders
             .get(pos)
