@@ -24,3 +24,27 @@ pub fn succeeded(what: &str, out: &Output) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Runs `program` (seatbelt or cosign) in `dir` as the signing tests need it: the key password
+/// only in `COSIGN_PASSWORD` (so seatbelt's fallback to cosign's variable is exercised), no
+/// `SOURCE_DATE_EPOCH` from the caller's shell, and `HOME` and `TUF_ROOT` inside `dir` so cosign
+/// never reaches the public Sigstore services. `env` is applied last.
+pub fn run_isolated(
+    program: &std::path::Path,
+    args: &[&str],
+    dir: &std::path::Path,
+    password: &str,
+    env: &[(&str, &str)],
+) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("COSIGN_PASSWORD", password)
+        .env_remove("SEATBELT_PASSWORD")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("TUF_ROOT", dir.join("tuf"))
+        .env("HOME", dir)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}

@@ -17,17 +17,7 @@ use serde_json::{json, Value};
 const PASSWORD: &str = "correct horse battery staple";
 
 fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("COSIGN_PASSWORD", PASSWORD)
-        .env_remove("SEATBELT_PASSWORD")
-        .env_remove("SOURCE_DATE_EPOCH")
-        // cosign must never reach the public Sigstore services from a test.
-        .env("TUF_ROOT", dir.join("tuf"))
-        .env("HOME", dir)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    seatbelt_test::cli::run_isolated(program, args, dir, PASSWORD, &[])
 }
 
 fn seatbelt_bin() -> PathBuf {
@@ -35,16 +25,8 @@ fn seatbelt_bin() -> PathBuf {
 }
 
 fn ok(program: &Path, args: &[&str], dir: &Path) -> String {
-    let out = run(program, args, dir);
-    assert!(
-        out.status.success(),
-        "{} {args:?} failed ({}):\n{}\n{}",
-        program.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let what = format!("{} {args:?}", program.display());
+    seatbelt_test::cli::succeeded(&what, &run(program, args, dir))
 }
 
 fn seatbelt(args: &[&str], dir: &Path) -> String {

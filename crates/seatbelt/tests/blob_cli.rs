@@ -14,16 +14,7 @@ use seatbelt_test::tools::cosign;
 const PASSWORD: &str = "blob password";
 
 fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env("COSIGN_PASSWORD", PASSWORD)
-        .env_remove("SEATBELT_PASSWORD")
-        // cosign must never reach the public Sigstore services from a test.
-        .env("TUF_ROOT", dir.join("tuf"))
-        .env("HOME", dir)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    seatbelt_test::cli::run_isolated(program, args, dir, PASSWORD, &[])
 }
 
 fn seatbelt_bin() -> PathBuf {
@@ -31,16 +22,8 @@ fn seatbelt_bin() -> PathBuf {
 }
 
 fn ok(program: &Path, args: &[&str], dir: &Path) -> String {
-    let out = run(program, args, dir);
-    assert!(
-        out.status.success(),
-        "{} {args:?} failed ({}):\n{}\n{}",
-        program.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let what = format!("{} {args:?}", program.display());
+    seatbelt_test::cli::succeeded(&what, &run(program, args, dir))
 }
 
 fn code(program: &Path, args: &[&str], dir: &Path) -> (i32, String) {

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use seatbelt_test::layers::{config_and_manifest, sha256, Blob, Layer};
 use seatbelt_test::registry::DockerRegistry;
@@ -20,17 +20,7 @@ fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
 }
 
 fn run_env(program: &Path, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
-    Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .env("COSIGN_PASSWORD", PASSWORD)
-        .env_remove("SEATBELT_PASSWORD")
-        // cosign must never reach the public Sigstore services from a test.
-        .env("TUF_ROOT", dir.join("tuf"))
-        .env("HOME", dir)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    seatbelt_test::cli::run_isolated(program, args, dir, PASSWORD, env)
 }
 
 fn seatbelt_bin() -> PathBuf {
