@@ -1,5 +1,7 @@
 //! `seatbelt verify`: checks every cosign signature stored for exactly the resolved digest.
 
+use std::path::Path;
+
 use miette::IntoDiagnostic;
 use seatbelt_sign::keys::read_key_file;
 use seatbelt_sign::verify::Report;
@@ -12,32 +14,44 @@ use crate::Outcome;
 
 pub(crate) fn run(args: &VerifyArgs) -> miette::Result<Outcome> {
     let annotations = parse_annotations(&args.annotations)?;
-    let what = args.key.display().to_string();
-    let key = PublicKey::from_pem(&read_key_file(&args.key).into_diagnostic()?, &what)
-        .into_diagnostic()?;
+    let key = load_public_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
     let report = seatbelt_sign::verify::verify(&target, &key, &annotations).into_diagnostic()?;
-    match args.format {
-        VerifyFormat::Json => print_json(&report)?,
-        VerifyFormat::Table => print(&table(&report))?,
+    print_report(&report, args.format, table, report.verified())
+}
+
+/// The public key in the PKIX PEM file at `path`.
+pub(crate) fn load_public_key(path: &Path) -> miette::Result<PublicKey> {
+    let what = path.display().to_string();
+    PublicKey::from_pem(&read_key_file(path).into_diagnostic()?, &what).into_diagnostic()
+}
+
+/// Prints a verification report as asked; the check failed when nothing verified.
+pub(crate) fn print_report<T: serde::Serialize>(
+    report: &T,
+    format: VerifyFormat,
+    table: impl FnOnce(&T) -> String,
+    verified: usize,
+) -> miette::Result<Outcome> {
+    match format {
+        VerifyFormat::Json => print_json(report)?,
+        VerifyFormat::Table => print(&table(report))?,
     }
-    Ok(if report.verified() > 0 {
+    Ok(if verified > 0 {
         Outcome::Ok
     } else {
         Outcome::CheckFailed
     })
 }
 
+/// The first line of a verification table: the digest checked, and where.
+pub(crate) fn heading(digest: &impl std::fmt::Display, identity: Option<&str>) -> String {
+    let place = identity.map(|i| format!(" in {i}")).unwrap_or_default();
+    format!("Image {digest}{place}\n")
+}
+
 fn table(report: &Report) -> String {
-    let mut out = format!(
-        "Image {}{}\n",
-        report.digest,
-        report
-            .identity
-            .as_deref()
-            .map(|i| format!(" in {i}"))
-            .unwrap_or_default()
-    );
+    let mut out = heading(&report.digest, report.identity.as_deref());
     if !report.referrers.is_empty() {
         out.push_str(&format!(
             "Read {} and {} OCI 1.1 signature referrer(s).\n",

@@ -2,15 +2,13 @@
 //! digest — signature, subject, predicate type, annotations and policy.
 
 use miette::IntoDiagnostic;
-use seatbelt_sign::keys::read_key_file;
 use seatbelt_sign::policy::Policy;
 use seatbelt_sign::predicate::PredicateType;
 use seatbelt_sign::verify_attestation::{verify_attestations, AttestationReport, Expected};
-use seatbelt_sign::PublicKey;
 
-use crate::args::{VerifyAttestationArgs, VerifyFormat};
+use crate::args::VerifyAttestationArgs;
 use crate::commands::sign::{open_target, parse_annotations};
-use crate::output::{print, print_json};
+use crate::commands::verify::{heading, load_public_key, print_report};
 use crate::Outcome;
 
 pub(crate) fn run(args: &VerifyAttestationArgs) -> miette::Result<Outcome> {
@@ -22,9 +20,7 @@ pub(crate) fn run(args: &VerifyAttestationArgs) -> miette::Result<Outcome> {
         .map(Policy::load)
         .transpose()
         .into_diagnostic()?;
-    let what = args.key.display().to_string();
-    let key = PublicKey::from_pem(&read_key_file(&args.key).into_diagnostic()?, &what)
-        .into_diagnostic()?;
+    let key = load_public_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
     let expected = Expected {
         predicate_type: &predicate_type,
@@ -32,27 +28,11 @@ pub(crate) fn run(args: &VerifyAttestationArgs) -> miette::Result<Outcome> {
         annotations: &annotations,
     };
     let report = verify_attestations(&target, &key, expected).into_diagnostic()?;
-    match args.format {
-        VerifyFormat::Json => print_json(&report)?,
-        VerifyFormat::Table => print(&table(&report))?,
-    }
-    Ok(if report.verified() > 0 {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
-    })
+    print_report(&report, args.format, table, report.verified())
 }
 
 fn table(report: &AttestationReport) -> String {
-    let mut out = format!(
-        "Image {}{}\n",
-        report.digest,
-        report
-            .identity
-            .as_deref()
-            .map(|i| format!(" in {i}"))
-            .unwrap_or_default()
-    );
+    let mut out = heading(&report.digest, report.identity.as_deref());
     if report.attestations.is_empty() {
         out.push_str(&format!(
             "No attestations found (looked for {}).\n",
