@@ -61,6 +61,8 @@ pub struct UpdateOptions {
     pub max_download_bytes: u64,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// Build the DB from the downloads alone, dropping what `db import` added.
+    pub fresh: bool,
 }
 
 impl Default for UpdateOptions {
@@ -71,6 +73,7 @@ impl Default for UpdateOptions {
             checksum_file: None,
             max_download_bytes: MAX_DOWNLOAD_BYTES,
             timeout: Duration::from_secs(300),
+            fresh: false,
         }
     }
 }
@@ -84,7 +87,13 @@ pub struct UpdateReport {
     pub import: ImportReport,
 }
 
-/// Downloads every source, verifies it, and rebuilds the DB at `path` from them alone.
+/// Downloads every source, verifies it, and builds a new DB at `path`: a copy of the current
+/// one with the downloads imported on top, exactly as `db import` adds files. So what was
+/// imported by hand (a private OSV feed, the Debian tracker, an Alpine secdb) survives an
+/// update; each downloaded advisory replaces the stored record of the same id, and the KEV
+/// and EPSS downloads replace those catalogs whole. With [`UpdateOptions::fresh`], or when the
+/// current DB cannot be read (missing, corrupt, an older schema), the DB is built from the
+/// downloads alone; a DB of a newer schema is never replaced.
 pub fn update(path: &Path, options: &UpdateOptions) -> Result<UpdateReport, DbError> {
     let sources = if options.sources.is_empty() {
         default_sources()
@@ -145,13 +154,30 @@ pub fn update(path: &Path, options: &UpdateOptions) -> Result<UpdateReport, DbEr
         report.downloads.push((source.clone(), size));
         files.push(file);
     }
-    report.import = rebuild(path, true, &sources, |store, import_report| {
+    let fresh = options.fresh || !keeps_current(path)?;
+    report.import = rebuild(path, fresh, &sources, |store, import_report| {
         for file in &files {
             import_path(file, store, import_report)?;
         }
         Ok(())
     })?;
     Ok(report)
+}
+
+/// Whether the current DB can be built upon; an unreadable one is rebuilt (and said so), one
+/// of a newer schema is an error.
+fn keeps_current(path: &Path) -> Result<bool, DbError> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    match VulnDb::open(path) {
+        Ok(_) => Ok(true),
+        Err(e @ DbError::NewerSchema { .. }) => Err(e),
+        Err(e) => {
+            tracing::warn!("{e}; building the DB from the downloads alone");
+            Ok(false)
+        }
+    }
 }
 
 /// Opens the DB at `path`, updating it first when it is missing, unreadable by this build, or

@@ -393,7 +393,8 @@ pub(crate) enum DbCommand {
     /// Import OSV files, directories and all.zip exports, Alpine secdb, the Debian tracker JSON,
     /// CISA KEV and EPSS CSV (format sniffed from the content); swaps the new DB in atomically.
     Import(DbImportArgs),
-    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and rebuild the DB from them.
+    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and add them to the DB
+    /// (what `db import` added is kept; --fresh starts from the downloads alone).
     Update(DbUpdateArgs),
     /// Push the DB to a registry as an OCI artifact.
     Push(DbPushArgs),
@@ -433,6 +434,11 @@ pub(crate) struct DbUpdateArgs {
     /// A SHA256SUMS-style file (URL or path) listing every source by its file name.
     #[arg(long, value_name = "URL")]
     pub(crate) checksum_file: Option<String>,
+
+    /// Build the DB from the downloads alone instead of adding them to the current one
+    /// (which keeps what `db import` added).
+    #[arg(long)]
+    pub(crate) fresh: bool,
 
     /// Print the update summary as JSON.
     #[arg(long)]

@@ -33,6 +33,7 @@ pub(crate) fn run(args: &DbArgs) -> miette::Result<Outcome> {
                 sources: update.sources.clone(),
                 checksums: update.checksums.clone(),
                 checksum_file: update.checksum_file.clone(),
+                fresh: update.fresh,
                 ..UpdateOptions::default()
             };
             let report = seatbelt_vulndb::update(&path, &options)
