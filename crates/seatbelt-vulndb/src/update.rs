@@ -1,7 +1,7 @@
 //! `seatbelt db update`: download the sources (osv.dev exports, KEV, EPSS, or mirrors), check
-//! them, and rebuild the DB from them beside the live one. Any failure — an HTTP error, a
-//! truncated or oversized body, a checksum mismatch, a broken archive — leaves the previous DB
-//! in place. Also the scanner's auto-update policy, [`ensure_fresh`].
+//! them, and add them to a copy of the DB built beside the live one (see [`update`] for what is
+//! kept). Any failure — an HTTP error, a truncated or oversized body, a checksum mismatch, a
+//! broken archive — leaves the previous DB in place. Also the scanner's auto-update policy, [`ensure_fresh`].
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
