@@ -18,6 +18,31 @@ pub trait AdvisorySource {
     fn kev(&self, cve: &str) -> Result<Option<KevEntry>, SourceError>;
     /// The EPSS score of a CVE.
     fn epss(&self, cve: &str) -> Result<Option<Epss>, SourceError>;
+
+    /// [`AdvisorySource::affected`] for many packages of one ecosystem, aligned with
+    /// `packages`. Sources with per-query costs (a DB, a service) answer it in one go.
+    fn affected_many(
+        &self,
+        ecosystem: &str,
+        packages: &[&str],
+    ) -> Result<Vec<Vec<Affected>>, SourceError> {
+        packages
+            .iter()
+            .map(|package| self.affected(ecosystem, package))
+            .collect()
+    }
+    /// Many advisories, aligned with `ids`. `details` may be left out: scans never show it.
+    fn advisories(&self, ids: &[&str]) -> Result<Vec<Option<Advisory>>, SourceError> {
+        ids.iter().map(|id| self.advisory(id)).collect()
+    }
+    /// KEV entries of many CVEs, aligned with `cves`.
+    fn kev_many(&self, cves: &[&str]) -> Result<Vec<Option<KevEntry>>, SourceError> {
+        cves.iter().map(|cve| self.kev(cve)).collect()
+    }
+    /// EPSS scores of many CVEs, aligned with `cves`.
+    fn epss_many(&self, cves: &[&str]) -> Result<Vec<Option<Epss>>, SourceError> {
+        cves.iter().map(|cve| self.epss(cve)).collect()
+    }
 }
 
 impl AdvisorySource for VulnDb {
@@ -32,6 +57,22 @@ impl AdvisorySource for VulnDb {
     }
     fn epss(&self, cve: &str) -> Result<Option<Epss>, SourceError> {
         Ok(VulnDb::epss(self, cve)?)
+    }
+    fn affected_many(
+        &self,
+        ecosystem: &str,
+        packages: &[&str],
+    ) -> Result<Vec<Vec<Affected>>, SourceError> {
+        Ok(VulnDb::affected_many(self, ecosystem, packages)?)
+    }
+    fn advisories(&self, ids: &[&str]) -> Result<Vec<Option<Advisory>>, SourceError> {
+        Ok(VulnDb::advisory_heads(self, ids)?)
+    }
+    fn kev_many(&self, cves: &[&str]) -> Result<Vec<Option<KevEntry>>, SourceError> {
+        Ok(VulnDb::kev_many(self, cves)?)
+    }
+    fn epss_many(&self, cves: &[&str]) -> Result<Vec<Option<Epss>>, SourceError> {
+        Ok(VulnDb::epss_many(self, cves)?)
     }
 }
 

@@ -24,7 +24,7 @@ mod scheme;
 mod semver;
 
 pub use error::VersionError;
-pub use osv::{osv_affected, RangeVerdict};
+pub use osv::{osv_affected, osv_affected_parsed, RangeVerdict};
 pub use scheme::{Scheme, UnknownScheme, Version};
 
 /// Longest version string accepted, in bytes.

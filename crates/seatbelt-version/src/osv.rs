@@ -32,30 +32,68 @@ pub fn osv_affected(
     ranges: &[AffectedRange],
     versions: &[String],
 ) -> Result<RangeVerdict, VersionError> {
+    evaluate_all(scheme, version, Installed::Lazy(None), ranges, versions)
+}
+
+/// [`osv_affected`] for a version already parsed with `scheme` (`installed` must be
+/// `scheme.parse(version)`): a scanner checking one package against many advisories reads its
+/// version once instead of once per advisory.
+pub fn osv_affected_parsed(
+    scheme: Scheme,
+    version: &str,
+    installed: &Version,
+    ranges: &[AffectedRange],
+    versions: &[String],
+) -> Result<RangeVerdict, VersionError> {
+    evaluate_all(
+        scheme,
+        version,
+        Installed::Parsed(installed),
+        ranges,
+        versions,
+    )
+}
+
+/// The installed version under the package's own scheme: given, or read on first need (so a
+/// record with only SEMVER or GIT ranges never fails on it).
+enum Installed<'a> {
+    Parsed(&'a Version),
+    Lazy(Option<Version>),
+}
+
+fn evaluate_all(
+    scheme: Scheme,
+    version: &str,
+    mut as_ecosystem: Installed<'_>,
+    ranges: &[AffectedRange],
+    versions: &[String],
+) -> Result<RangeVerdict, VersionError> {
     let mut verdict = RangeVerdict {
         affected: false,
         fixed: None,
         git_ranges_skipped: false,
     };
-    // The installed version, read once per scheme it is compared under.
-    let mut as_ecosystem: Option<Version> = None;
     let mut as_semver: Option<Version> = None;
     for range in ranges {
-        let range_scheme = match range.kind {
+        let (range_scheme, installed): (Scheme, &Version) = match range.kind {
             RangeKind::Git => {
                 verdict.git_ranges_skipped = true;
                 continue;
             }
-            RangeKind::Ecosystem => scheme,
-            RangeKind::Semver => Scheme::Semver,
-        };
-        let slot = match range.kind {
-            RangeKind::Semver => &mut as_semver,
-            _ => &mut as_ecosystem,
-        };
-        let installed = match slot.take() {
-            Some(parsed) => slot.insert(parsed),
-            None => slot.insert(range_scheme.parse(version)?),
+            RangeKind::Ecosystem => match &mut as_ecosystem {
+                Installed::Parsed(parsed) => (scheme, *parsed),
+                Installed::Lazy(slot) => match slot.take() {
+                    Some(parsed) => (scheme, &*slot.insert(parsed)),
+                    None => (scheme, &*slot.insert(scheme.parse(version)?)),
+                },
+            },
+            RangeKind::Semver => match as_semver.take() {
+                Some(parsed) => (Scheme::Semver, &*as_semver.insert(parsed)),
+                None => (
+                    Scheme::Semver,
+                    &*as_semver.insert(Scheme::Semver.parse(version)?),
+                ),
+            },
         };
         if let Some(fix) = evaluate(range_scheme, installed, &range.events)? {
             verdict.affected = true;
@@ -65,8 +103,19 @@ pub fn osv_affected(
             };
         }
     }
-    if !verdict.affected && !versions.is_empty() && listed(scheme, version, versions) {
-        verdict.affected = true;
+    if !verdict.affected && !versions.is_empty() {
+        let parsed_here;
+        let installed = match &as_ecosystem {
+            Installed::Parsed(parsed) => Some(*parsed),
+            Installed::Lazy(Some(parsed)) => Some(parsed),
+            Installed::Lazy(None) => {
+                parsed_here = scheme.parse(version).ok();
+                parsed_here.as_ref()
+            }
+        };
+        if listed(scheme, version, installed, versions) {
+            verdict.affected = true;
+        }
     }
     Ok(verdict)
 }
@@ -82,11 +131,10 @@ fn lower(scheme: Scheme, a: String, b: String) -> String {
 
 /// Whether `version` is in the `versions` list: equal under the scheme, or the same text
 /// where a listed version does not parse.
-fn listed(scheme: Scheme, version: &str, versions: &[String]) -> bool {
-    let installed = scheme.parse(version).ok();
+fn listed(scheme: Scheme, version: &str, installed: Option<&Version>, versions: &[String]) -> bool {
     versions.iter().any(|listed| {
         listed == version
-            || match (&installed, scheme.parse(listed)) {
+            || match (installed, scheme.parse(listed)) {
                 (Some(installed), Ok(listed)) => *installed == listed,
                 _ => false,
             }

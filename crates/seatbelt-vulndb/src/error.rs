@@ -121,13 +121,17 @@ pub enum DbError {
 }
 
 impl DbError {
-    pub(crate) fn sqlite(
-        path: &std::path::Path,
-        what: &str,
-    ) -> impl FnOnce(rusqlite::Error) -> DbError {
-        let path = path.to_path_buf();
-        let what = what.to_string();
-        move |source| DbError::Sqlite { path, what, source }
+    pub(crate) fn sqlite<'a>(
+        path: &'a std::path::Path,
+        what: &'static str,
+    ) -> impl FnOnce(rusqlite::Error) -> DbError + 'a {
+        // Borrows until an error happens: lookups build this on every call, and copying the
+        // path each time showed up in scan profiles.
+        move |source| DbError::Sqlite {
+            path: path.to_path_buf(),
+            what: what.to_string(),
+            source,
+        }
     }
 
     pub(crate) fn io(path: &std::path::Path, what: &str) -> impl FnOnce(std::io::Error) -> DbError {

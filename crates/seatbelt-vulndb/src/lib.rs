@@ -25,7 +25,7 @@ pub use model::{
     SourceStatus,
 };
 pub use normalize::normalize_package;
-pub use read::{is_exposed, VulnDb};
+pub use read::{is_exposed, VulnDb, BATCH};
 pub use schema::SCHEMA_VERSION;
 pub use update::{
     default_sources, ensure_fresh, update, SourceVerifier, UpdateOptions, UpdateReport,

@@ -1,6 +1,7 @@
 //! The read side: [`VulnDb`] opens a built DB read-only and answers the scanner's lookups with
 //! cached prepared statements, so matching thousands of packages costs index probes, not parses.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -10,6 +11,20 @@ use seatbelt_types::FixState;
 use crate::model::{Advisory, Affected, DbStatus, Epss, KevEntry, SeverityScore, SourceStatus};
 use crate::schema::{meta, SCHEMA_VERSION};
 use crate::DbError;
+
+/// Keys per batched query: SQLite handles far longer lists, but a bounded parameter keeps one
+/// query's memory small whatever the SBOM holds.
+pub const BATCH: usize = 10_000;
+
+/// The read connection's page cache, in KiB (negative `cache_size` means KiB): enough for the
+/// indexes of a 10,000-package scan, well under the scan's memory budget.
+const READ_CACHE_KIB: i64 = -32 * 1024;
+
+/// A JSON array of strings, the list parameter of the batched lookups (read with `json_each`,
+/// built into SQLite, so no extension module is needed).
+fn json_list(items: &[&str]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
 
 /// A built vulnerability DB, opened read-only.
 #[derive(Debug)]
@@ -49,6 +64,10 @@ impl VulnDb {
         // the per-query fcntl/fstat calls were most of its time. Safe because nothing ever writes
         // this file in place: imports and updates build a new file and rename it over this one.
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| corrupt(path, &e))?;
+        // SQLite's default 2,000-page cache is smaller than the indexes a large scan walks;
+        // pages are allocated only when read, so a small scan still stays small.
+        conn.pragma_update(None, "cache_size", READ_CACHE_KIB)
             .map_err(|e| corrupt(path, &e))?;
         let (schema_version, built_at) = read_meta(&conn, path)?;
         if schema_version > SCHEMA_VERSION {
@@ -216,6 +235,240 @@ impl VulnDb {
         Ok(Some(advisory))
     }
 
+    /// [`VulnDb::affected`] for many packages of one ecosystem at once, in as many queries as
+    /// [`BATCH`] allows instead of one per package; the result is aligned with `packages`.
+    /// A scan of thousands of packages spends its time in per-query overhead otherwise.
+    pub fn affected_many(
+        &self,
+        ecosystem: &str,
+        packages: &[&str],
+    ) -> Result<Vec<Vec<Affected>>, DbError> {
+        // Rows keep their rowid until sorted: the single lookup returns a package's rows in
+        // rowid order (its index order), and matching folds them in that order.
+        let mut out: Vec<Vec<(i64, Affected)>> = vec![Vec::new(); packages.len()];
+        // Normalised name -> positions asking for it (two spellings may normalise alike).
+        let mut wanted: HashMap<String, Vec<usize>> = HashMap::with_capacity(packages.len());
+        for (index, package) in packages.iter().enumerate() {
+            wanted
+                .entry(crate::normalize_package(ecosystem, package))
+                .or_default()
+                .push(index);
+        }
+        let names: Vec<&str> = wanted.keys().map(String::as_str).collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT package, advisory_id, ranges, versions, state, vendor_severity, source, rowid
+                 FROM affected
+                 WHERE ecosystem = ?1 AND package IN (SELECT value FROM json_each(?2))",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the batched affected lookup"))?;
+        for chunk in names.chunks(BATCH) {
+            let list = json_list(chunk);
+            let mut rows = stmt
+                .query(params![ecosystem, list])
+                .map_err(DbError::sqlite(&self.path, "looking up affected packages"))?;
+            while let Some(row) = rows
+                .next()
+                .map_err(DbError::sqlite(&self.path, "reading an affected row"))?
+            {
+                let get = |e| DbError::sqlite(&self.path, "reading an affected row")(e);
+                let package: String = row.get(0).map_err(get)?;
+                let advisory_id: String = row.get(1).map_err(get)?;
+                let rowid: i64 = row.get(7).map_err(get)?;
+                let Some(positions) = wanted.get(&package) else {
+                    continue;
+                };
+                let record = Affected {
+                    ranges: self.json(text(row, 2).map_err(get)?, &advisory_id)?,
+                    versions: self.json(text(row, 3).map_err(get)?, &advisory_id)?,
+                    state: self.json(text(row, 4).map_err(get)?, &advisory_id)?,
+                    vendor_severity: row.get(5).map_err(get)?,
+                    source: row.get(6).map_err(get)?,
+                    advisory_id,
+                    ecosystem: ecosystem.to_string(),
+                    package,
+                };
+                if let Some((last, rest)) = positions.split_last() {
+                    for &index in rest {
+                        if let Some(slot) = out.get_mut(index) {
+                            slot.push((rowid, record.clone()));
+                        }
+                    }
+                    if let Some(slot) = out.get_mut(*last) {
+                        slot.push((rowid, record));
+                    }
+                }
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|mut rows| {
+                rows.sort_unstable_by_key(|(rowid, _)| *rowid);
+                rows.into_iter().map(|(_, record)| record).collect()
+            })
+            .collect())
+    }
+
+    /// Many advisories by id, aligned with `ids`, in a few queries; everything but `details`
+    /// (the long text a scan never shows, left `None`).
+    pub fn advisory_heads(&self, ids: &[&str]) -> Result<Vec<Option<Advisory>>, DbError> {
+        let mut found: HashMap<String, Advisory> = HashMap::with_capacity(ids.len());
+        let mut unique: Vec<&str> = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let mut heads = self
+            .conn
+            .prepare_cached(
+                "SELECT id, source, summary, published, modified, withdrawn,
+                        database_severity, severity, refs
+                 FROM advisory WHERE id IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(DbError::sqlite(
+                &self.path,
+                "preparing the batched advisory lookup",
+            ))?;
+        let mut aliases = self
+            .conn
+            .prepare_cached(
+                "SELECT advisory_id, kind, other FROM alias
+                 WHERE advisory_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY advisory_id, kind, other",
+            )
+            .map_err(DbError::sqlite(
+                &self.path,
+                "preparing the batched alias lookup",
+            ))?;
+        for chunk in unique.chunks(BATCH) {
+            let list = json_list(chunk);
+            let mut rows = heads
+                .query(params![list])
+                .map_err(DbError::sqlite(&self.path, "looking up advisories"))?;
+            while let Some(row) = rows
+                .next()
+                .map_err(DbError::sqlite(&self.path, "reading an advisory"))?
+            {
+                let get = |e| DbError::sqlite(&self.path, "reading an advisory")(e);
+                let id: String = row.get(0).map_err(get)?;
+                let severity: String = row.get(7).map_err(get)?;
+                let refs: String = row.get(8).map_err(get)?;
+                let advisory = Advisory {
+                    source: row.get(1).map_err(get)?,
+                    summary: row.get(2).map_err(get)?,
+                    published: row.get(3).map_err(get)?,
+                    modified: row.get(4).map_err(get)?,
+                    withdrawn: row.get(5).map_err(get)?,
+                    database_severity: row.get(6).map_err(get)?,
+                    severity: self.json(&severity, &id)?,
+                    references: self.json(&refs, &id)?,
+                    id: id.clone(),
+                    ..Advisory::default()
+                };
+                found.insert(id, advisory);
+            }
+            drop(rows);
+            let mut rows = aliases
+                .query(params![list])
+                .map_err(DbError::sqlite(&self.path, "looking up aliases"))?;
+            while let Some(row) = rows
+                .next()
+                .map_err(DbError::sqlite(&self.path, "reading an alias"))?
+            {
+                let get = |e| DbError::sqlite(&self.path, "reading an alias")(e);
+                let id: String = row.get(0).map_err(get)?;
+                let kind: String = row.get(1).map_err(get)?;
+                let other: String = row.get(2).map_err(get)?;
+                if let Some(advisory) = found.get_mut(&id) {
+                    match kind.as_str() {
+                        "alias" => advisory.aliases.push(other),
+                        "upstream" => advisory.upstream.push(other),
+                        "related" => advisory.related.push(other),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // Moved out, not cloned: a repeated id (rare) gets a copy of its first answer.
+        let mut out: Vec<Option<Advisory>> = Vec::with_capacity(ids.len());
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for id in ids {
+            let answer = match found.remove(*id) {
+                Some(advisory) => {
+                    first.insert(id, out.len());
+                    Some(advisory)
+                }
+                None => first.get(id).and_then(|i| out.get(*i).cloned().flatten()),
+            };
+            out.push(answer);
+        }
+        Ok(out)
+    }
+
+    /// KEV entries of many CVEs, aligned with `cves`, in a few queries.
+    pub fn kev_many(&self, cves: &[&str]) -> Result<Vec<Option<KevEntry>>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT cve, vendor, product, name, date_added, due_date, known_ransomware, required_action
+                 FROM kev WHERE cve IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(DbError::sqlite(&self.path, "preparing the batched KEV lookup"))?;
+        let mut found: HashMap<String, KevEntry> = HashMap::new();
+        for chunk in cves.chunks(BATCH) {
+            let rows = stmt
+                .query_map(params![json_list(chunk)], |row| {
+                    Ok(KevEntry {
+                        cve: row.get(0)?,
+                        vendor: row.get(1)?,
+                        product: row.get(2)?,
+                        name: row.get(3)?,
+                        date_added: row.get(4)?,
+                        due_date: row.get(5)?,
+                        known_ransomware: row.get(6)?,
+                        required_action: row.get(7)?,
+                    })
+                })
+                .map_err(DbError::sqlite(&self.path, "looking up KEV"))?;
+            for row in rows {
+                let entry = row.map_err(DbError::sqlite(&self.path, "reading KEV"))?;
+                found.insert(entry.cve.clone(), entry);
+            }
+        }
+        Ok(cves.iter().map(|c| found.get(*c).cloned()).collect())
+    }
+
+    /// EPSS scores of many CVEs, aligned with `cves`, in a few queries.
+    pub fn epss_many(&self, cves: &[&str]) -> Result<Vec<Option<Epss>>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT cve, score, percentile, date FROM epss
+                 WHERE cve IN (SELECT value FROM json_each(?1))",
+            )
+            .map_err(DbError::sqlite(
+                &self.path,
+                "preparing the batched EPSS lookup",
+            ))?;
+        let mut found: HashMap<String, Epss> = HashMap::new();
+        for chunk in cves.chunks(BATCH) {
+            let rows = stmt
+                .query_map(params![json_list(chunk)], |row| {
+                    Ok(Epss {
+                        cve: row.get(0)?,
+                        score: row.get(1)?,
+                        percentile: row.get(2)?,
+                        date: row.get(3)?,
+                    })
+                })
+                .map_err(DbError::sqlite(&self.path, "looking up EPSS"))?;
+            for row in rows {
+                let entry = row.map_err(DbError::sqlite(&self.path, "reading EPSS"))?;
+                found.insert(entry.cve.clone(), entry);
+            }
+        }
+        Ok(cves.iter().map(|c| found.get(*c).cloned()).collect())
+    }
+
     /// Advisories naming `id` as an alias, upstream or related id (e.g. the DSAs of a CVE).
     pub fn referring(&self, id: &str) -> Result<Vec<(String, String)>, DbError> {
         let mut stmt = self
@@ -282,7 +535,7 @@ impl VulnDb {
 
     /// Schema version, build time, origins and per-source counts.
     pub fn status(&self) -> Result<DbStatus, DbError> {
-        let err = |what: &str| DbError::sqlite(&self.path, what);
+        let err = |what: &'static str| DbError::sqlite(&self.path, what);
         let mut sources = Vec::new();
         let mut stmt = self
             .conn
@@ -378,6 +631,13 @@ impl VulnDb {
 /// Whether an affected record says the package is exposed at all (for callers' quick filters).
 pub fn is_exposed(state: FixState) -> bool {
     state != FixState::NotAffected
+}
+
+/// A text column without copying it.
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(index)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn corrupt(path: &Path, e: &rusqlite::Error) -> DbError {

@@ -103,7 +103,7 @@ impl Store {
 impl Sink for Store {
     fn advisory(&mut self, record: &AdvisoryRecord) -> Result<(), DbError> {
         let a = &record.advisory;
-        let err = |what: &str| DbError::sqlite(&self.path, what);
+        let err = |what: &'static str| DbError::sqlite(&self.path, what);
         // Distro trackers name advisories by CVE and say little about them; they must not
         // overwrite a richer record of the same id (they only fill in missing text), and their rows are replaced per package.
         let tracker = a.source == source::DEBIAN_TRACKER || a.source == source::ALPINE_SECDB;
@@ -202,7 +202,7 @@ impl Sink for Store {
     }
 
     fn kev(&mut self, entries: &[KevEntry]) -> Result<(), DbError> {
-        let err = |what: &str| DbError::sqlite(&self.path, what);
+        let err = |what: &'static str| DbError::sqlite(&self.path, what);
         // The catalog is published whole: a new one replaces the old.
         self.conn
             .execute("DELETE FROM kev", [])
@@ -231,7 +231,7 @@ impl Sink for Store {
     }
 
     fn epss(&mut self, entries: &[Epss]) -> Result<(), DbError> {
-        let err = |what: &str| DbError::sqlite(&self.path, what);
+        let err = |what: &'static str| DbError::sqlite(&self.path, what);
         self.conn
             .execute("DELETE FROM epss", [])
             .map_err(err("replacing EPSS"))?;

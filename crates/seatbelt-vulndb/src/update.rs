@@ -1,7 +1,7 @@
 //! `seatbelt db update`: download the sources (osv.dev exports, KEV, EPSS, or mirrors), check
-//! them, and rebuild the DB from them beside the live one. Any failure — an HTTP error, a
-//! truncated or oversized body, a checksum mismatch, a broken archive — leaves the previous DB
-//! in place. Also the scanner's auto-update policy, [`ensure_fresh`].
+//! them, and add them to a copy of the DB built beside the live one (see [`update`] for what is
+//! kept). Any failure — an HTTP error, a truncated or oversized body, a checksum mismatch, a
+//! broken archive — leaves the previous DB in place. Also the scanner's auto-update policy, [`ensure_fresh`].
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -74,6 +74,8 @@ pub struct UpdateOptions {
     pub timeout: Duration,
     /// When set, every source must have a detached signature at `SOURCE.sig` that verifies.
     pub signatures: Option<std::sync::Arc<dyn SourceVerifier>>,
+    /// Build the DB from the downloads alone, dropping what `db import` added.
+    pub fresh: bool,
 }
 
 impl Default for UpdateOptions {
@@ -85,6 +87,7 @@ impl Default for UpdateOptions {
             max_download_bytes: MAX_DOWNLOAD_BYTES,
             timeout: Duration::from_secs(300),
             signatures: None,
+            fresh: false,
         }
     }
 }
@@ -98,7 +101,13 @@ pub struct UpdateReport {
     pub import: ImportReport,
 }
 
-/// Downloads every source, verifies it, and rebuilds the DB at `path` from them alone.
+/// Downloads every source, verifies it, and builds a new DB at `path`: a copy of the current
+/// one with the downloads imported on top, exactly as `db import` adds files. So what was
+/// imported by hand (a private OSV feed, the Debian tracker, an Alpine secdb) survives an
+/// update; each downloaded advisory replaces the stored record of the same id, and the KEV
+/// and EPSS downloads replace those catalogs whole. With [`UpdateOptions::fresh`], or when the
+/// current DB cannot be read (missing, corrupt, an older schema), the DB is built from the
+/// downloads alone; a DB of a newer schema is never replaced.
 pub fn update(path: &Path, options: &UpdateOptions) -> Result<UpdateReport, DbError> {
     let sources = if options.sources.is_empty() {
         default_sources()
@@ -181,13 +190,30 @@ pub fn update(path: &Path, options: &UpdateOptions) -> Result<UpdateReport, DbEr
         report.downloads.push((source.clone(), size));
         files.push(file);
     }
-    report.import = rebuild(path, true, &sources, |store, import_report| {
+    let fresh = options.fresh || !keeps_current(path)?;
+    report.import = rebuild(path, fresh, &sources, |store, import_report| {
         for file in &files {
             import_path(file, store, import_report)?;
         }
         Ok(())
     })?;
     Ok(report)
+}
+
+/// Whether the current DB can be built upon; an unreadable one is rebuilt (and said so), one
+/// of a newer schema is an error.
+fn keeps_current(path: &Path) -> Result<bool, DbError> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    match VulnDb::open(path) {
+        Ok(_) => Ok(true),
+        Err(e @ DbError::NewerSchema { .. }) => Err(e),
+        Err(e) => {
+            tracing::warn!("{e}; building the DB from the downloads alone");
+            Ok(false)
+        }
+    }
 }
 
 /// Opens the DB at `path`, updating it first when it is missing, unreadable by this build, or

@@ -257,3 +257,90 @@ fn zip_bomb() -> Vec<u8> {
     }
     zip.finish().unwrap().into_inner()
 }
+
+#[test]
+fn update_keeps_what_db_import_added_unless_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cache/db");
+    // Imported by hand: the Debian tracker (not among the downloads).
+    seatbelt_vulndb::import(
+        &db,
+        &[fixtures().join("debian-tracker.json")],
+        &seatbelt_vulndb::ImportOptions::default(),
+    )
+    .unwrap();
+    let tracker_rows = |db: &Path| {
+        VulnDb::open(db)
+            .unwrap()
+            .status()
+            .unwrap()
+            .sources
+            .iter()
+            .find(|s| s.source == seatbelt_vulndb::source::DEBIAN_TRACKER)
+            .map_or(0, |s| s.affected)
+    };
+    let imported = tracker_rows(&db);
+    assert!(imported > 0);
+
+    let server = serve(good_files());
+    update(&db, &options(&server, GOOD)).unwrap();
+    let from = |db: &Path, source: &str| {
+        VulnDb::open(db)
+            .unwrap()
+            .affected("Debian:12", "examplelib")
+            .unwrap()
+            .iter()
+            .filter(|r| r.source == source)
+            .count()
+    };
+    assert_eq!(from(&db, "osv"), 1, "the download is in");
+    assert!(VulnDb::open(&db)
+        .unwrap()
+        .kev("CVE-2099-2000")
+        .unwrap()
+        .is_some());
+    assert_eq!(tracker_rows(&db), imported, "the imported tracker survives");
+    let origins = VulnDb::open(&db).unwrap().status().unwrap().origins;
+    assert!(origins.iter().any(|o| o.ends_with("debian-tracker.json")));
+    assert!(origins.iter().any(|o| o.ends_with("/Debian/all.zip")));
+
+    // Updating twice does not duplicate the downloaded records.
+    update(&db, &options(&server, GOOD)).unwrap();
+    assert_eq!(from(&db, "osv"), 1);
+    assert_eq!(tracker_rows(&db), imported);
+
+    let mut fresh = options(&server, GOOD);
+    fresh.fresh = true;
+    update(&db, &fresh).unwrap();
+    assert_still_answers(&db);
+    assert_eq!(
+        tracker_rows(&db),
+        0,
+        "--fresh starts from the downloads alone"
+    );
+}
+
+#[test]
+fn update_replaces_an_unreadable_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cache/db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    std::fs::write(&db, b"not a database at all").unwrap();
+    let server = serve(good_files());
+    update(&db, &options(&server, GOOD)).unwrap();
+    let from = |db: &Path, source: &str| {
+        VulnDb::open(db)
+            .unwrap()
+            .affected("Debian:12", "examplelib")
+            .unwrap()
+            .iter()
+            .filter(|r| r.source == source)
+            .count()
+    };
+    assert_eq!(from(&db, "osv"), 1, "the download is in");
+    assert!(VulnDb::open(&db)
+        .unwrap()
+        .kev("CVE-2099-2000")
+        .unwrap()
+        .is_some());
+}

@@ -523,7 +523,8 @@ pub(crate) enum DbCommand {
     /// Import OSV files, directories and all.zip exports, Alpine secdb, the Debian tracker JSON,
     /// CISA KEV and EPSS CSV (format sniffed from the content); swaps the new DB in atomically.
     Import(DbImportArgs),
-    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and rebuild the DB from them.
+    /// Download the default sources (osv.dev, KEV, EPSS) or mirrors and add them to the DB
+    /// (what `db import` added is kept; --fresh starts from the downloads alone).
     Update(DbUpdateArgs),
     /// Push the DB to a registry as an OCI artifact.
     Push(DbPushArgs),
@@ -567,6 +568,10 @@ pub(crate) struct DbUpdateArgs {
     /// Refuse any source without a `SOURCE.sig` (cosign sign-blob signature) valid for this public key.
     #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
     pub(crate) db_key: Option<PathBuf>,
+    /// Build the DB from the downloads alone instead of adding them to the current one
+    /// (which keeps what `db import` added).
+    #[arg(long)]
+    pub(crate) fresh: bool,
 
     /// Print the update summary as JSON.
     #[arg(long)]

@@ -4,8 +4,16 @@
 //! evaluated with the OSV semantics of `seatbelt-version`; advisories are folded into
 //! vulnerabilities by the id rule in [`identity`]; severity, KEV, EPSS and the deadline are
 //! resolved once per key and shared by every binary package built from the same source.
+//!
+//! The work is done in phases so that each kind of lookup is one batch over the whole SBOM
+//! (a DB answers a batch in one query, where one query per package or advisory cost most of a
+//! 10,000-package scan): keys with their installed version parsed once; affected records per
+//! ecosystem; advisories only of packages something hits; the ids findings are reported
+//! under; KEV and EPSS of their CVEs. Problems are tallied in the order the one-at-a-time
+//! matcher in `reference.rs` met them, so both give the same report.
 
 pub mod identity;
+mod reference;
 mod severity;
 pub mod target;
 
@@ -14,20 +22,22 @@ use std::rc::Rc;
 
 use jiff::Timestamp;
 use seatbelt_types::{FixState, Package, Sbom, Severity};
-use seatbelt_version::{osv_affected, Scheme};
-use seatbelt_vulndb::{Advisory, Affected};
+use seatbelt_version::{osv_affected_parsed, Scheme, Version};
+use seatbelt_vulndb::{Advisory, Affected, KevEntry};
 
+use crate::cvss::{base_score, CvssError, CvssScore};
 use crate::deadline::DeadlinePolicy;
 use crate::error::ScanError;
 use crate::report::{Epss, Finding, FindingPackage, Kev, MatchKey, Report, SeverityOrigin};
 use crate::source::AdvisorySource;
 
+pub use reference::scan as scan_unbatched;
 pub use target::{match_key, Skip};
 
 /// How many example values a warning quotes.
-const WARNING_EXAMPLES: usize = 3;
+pub(crate) const WARNING_EXAMPLES: usize = 3;
 /// References kept per finding: the first few say where to read; the rest is noise in reports.
-const MAX_REFERENCES: usize = 5;
+pub(crate) const MAX_REFERENCES: usize = 5;
 
 /// What a scan needs besides the SBOM and the advisories.
 #[derive(Debug, Clone)]
@@ -83,9 +93,9 @@ struct Resolved {
     epss: Option<Epss>,
 }
 
-struct Matcher<'a> {
-    source: &'a dyn AdvisorySource,
-    advisories: HashMap<String, Option<Rc<Advisory>>>,
+/// Problems counted over the whole scan, reported as warnings.
+#[derive(Default)]
+struct Problems {
     invalid_installed: Tally,
     invalid_data: Tally,
     invalid_cvss: Tally,
@@ -93,181 +103,268 @@ struct Matcher<'a> {
     no_scheme: BTreeMap<String, usize>,
 }
 
-impl<'a> Matcher<'a> {
-    fn advisory(&mut self, id: &str) -> Result<Option<Rc<Advisory>>, ScanError> {
-        if let Some(cached) = self.advisories.get(id) {
-            return Ok(cached.clone());
+/// One distinct lookup key of the SBOM.
+struct Key {
+    key: MatchKey,
+    scheme: Scheme,
+    /// `None` when the installed version does not parse (the key is then not matched).
+    installed: Option<Version>,
+    records: Vec<Affected>,
+    /// Per record: `Ok(Some(fix))` affected, `Ok(None)` not affected, `Err` bad data.
+    verdicts: Vec<Result<Option<Option<String>>, String>>,
+    vulns: Vec<Vuln>,
+    resolved: Rc<Vec<Resolved>>,
+}
+
+/// Advisories fetched so far (`None`: not in the source), shared by every key naming them.
+#[derive(Default)]
+struct Advisories(HashMap<String, Option<Rc<Advisory>>>);
+
+impl Advisories {
+    /// Fetches, in one batch, those of `ids` not fetched yet.
+    fn fetch<'i>(
+        &mut self,
+        source: &dyn AdvisorySource,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> Result<(), ScanError> {
+        let mut missing: Vec<&str> = ids
+            .into_iter()
+            .filter(|id| !self.0.contains_key(*id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
         }
-        let found = self
-            .source
-            .advisory(id)
-            .map_err(|e| ScanError::Source {
-                package: id.to_string(),
-                reason: e.to_string(),
-            })?
-            .map(Rc::new);
-        self.advisories.insert(id.to_string(), found.clone());
-        Ok(found)
+        let found = source.advisories(&missing).map_err(|e| ScanError::Source {
+            package: format!("{} advisories", missing.len()),
+            reason: e.to_string(),
+        })?;
+        for (id, advisory) in missing.iter().zip(found) {
+            self.0.insert((*id).to_string(), advisory.map(Rc::new));
+        }
+        Ok(())
     }
 
-    /// Whether `record` affects `key.version`, and the fix that ends its range.
-    fn evaluate(
-        &mut self,
-        scheme: Scheme,
-        key: &MatchKey,
-        record: &Affected,
-    ) -> Option<Option<String>> {
-        if record.state == FixState::NotAffected {
-            return None;
+    fn get(&self, id: &str) -> Option<Rc<Advisory>> {
+        self.0.get(id).cloned().flatten()
+    }
+}
+
+/// Whether `record` affects the installed version, and the fix that ends its range.
+fn evaluate(key: &Key, record: &Affected) -> Result<Option<Option<String>>, String> {
+    if record.state == FixState::NotAffected {
+        return Ok(None);
+    }
+    // A tracker saying "unfixed" with no ranges means every version of the release.
+    if record.state != FixState::Fixed && record.ranges.is_empty() && record.versions.is_empty() {
+        return Ok(Some(None));
+    }
+    let Some(installed) = &key.installed else {
+        return Ok(None);
+    };
+    match osv_affected_parsed(
+        key.scheme,
+        &key.key.version,
+        installed,
+        &record.ranges,
+        &record.versions,
+    ) {
+        Ok(verdict) if verdict.affected => Ok(Some(verdict.fixed)),
+        Ok(_) => Ok(None),
+        Err(err) => Err(format!(
+            "{} {} {}: {err}",
+            record.advisory_id, key.key.ecosystem, key.key.name
+        )),
+    }
+}
+
+/// Folds the records of `key` into its vulnerabilities (the id rule, per-CVE records
+/// overriding multi-CVE ones, the highest fix), tallying bad data as it goes.
+fn fold(key: &Key, advisories: &Advisories, problems: &mut Problems) -> Vec<Vuln> {
+    let mut vulns: BTreeMap<String, Vuln> = BTreeMap::new();
+    // CVEs a record about exactly that CVE says this version is clear of; a DSA covering
+    // several CVEs does not override them (the per-CVE record is the more precise one).
+    let mut clear: HashSet<String> = HashSet::new();
+    let mut direct: HashSet<String> = HashSet::new();
+    for (record, verdict) in key.records.iter().zip(&key.verdicts) {
+        let advisory = advisories.get(&record.advisory_id);
+        if advisory.as_ref().is_some_and(|a| a.withdrawn.is_some()) {
+            continue;
         }
-        // A tracker saying "unfixed" with no ranges means every version of the release.
-        if record.state != FixState::Fixed && record.ranges.is_empty() && record.versions.is_empty()
-        {
-            return Some(None);
-        }
-        match osv_affected(scheme, &key.version, &record.ranges, &record.versions) {
-            Ok(verdict) if verdict.affected => Some(verdict.fixed),
-            Ok(_) => None,
-            Err(err) => {
-                self.invalid_data.add(|| {
-                    format!(
-                        "{} {} {}: {err}",
-                        record.advisory_id, key.ecosystem, key.name
-                    )
-                });
+        let fixed = match verdict {
+            Ok(Some(fixed)) => Some(fixed),
+            Ok(None) => None,
+            Err(message) => {
+                problems.invalid_data.add(|| message.clone());
                 None
             }
+        };
+        let fallback;
+        let advisory_ref: &Advisory = match &advisory {
+            Some(a) => a,
+            None => {
+                fallback = Advisory {
+                    id: record.advisory_id.clone(),
+                    ..Advisory::default()
+                };
+                &fallback
+            }
+        };
+        let ids = identity::identities(advisory_ref);
+        let Some(fixed) = fixed else {
+            for id in ids.iter().filter(|i| !i.shared) {
+                clear.insert(id.primary.clone());
+            }
+            continue;
+        };
+        for id in ids {
+            if !id.shared {
+                direct.insert(id.primary.clone());
+            }
+            let vuln = vulns.entry(id.primary.clone()).or_insert_with(|| Vuln {
+                primary: id.primary.clone(),
+                aliases: BTreeSet::new(),
+                fixed: None,
+                states: BTreeSet::new(),
+                vendor_ratings: Vec::new(),
+                sources: BTreeSet::new(),
+                shared_advisories: BTreeSet::new(),
+                hit_summary: None,
+                references: Vec::new(),
+            });
+            vuln.aliases.extend(id.aliases);
+            if id.shared {
+                vuln.shared_advisories.insert(advisory_ref.id.clone());
+            }
+            vuln.states.insert(record.state);
+            vuln.sources.insert(record.source.clone());
+            if let Some(rating) = &record.vendor_severity {
+                vuln.vendor_ratings
+                    .push((rating.clone(), record.source.clone()));
+            }
+            if vuln.hit_summary.is_none() {
+                vuln.hit_summary = advisory_ref.summary.clone();
+            }
+            for url in &advisory_ref.references {
+                if vuln.references.len() < MAX_REFERENCES && !vuln.references.contains(url) {
+                    vuln.references.push(url.clone());
+                }
+            }
+            vuln.fixed = highest(key.scheme, vuln.fixed.take(), fixed.clone());
         }
     }
-
-    /// Every vulnerability affecting `key`.
-    fn match_key(&mut self, scheme: Scheme, key: &MatchKey) -> Result<Vec<Resolved>, ScanError> {
-        let records = self
-            .source
-            .affected(&key.ecosystem, &key.name)
-            .map_err(|e| ScanError::Source {
-                package: format!("{} {}", key.ecosystem, key.name),
-                reason: e.to_string(),
-            })?;
-        let mut vulns: BTreeMap<String, Vuln> = BTreeMap::new();
-        // CVEs a record about exactly that CVE says this version is clear of; a DSA covering
-        // several CVEs does not override them (the per-CVE record is the more precise one).
-        let mut clear: HashSet<String> = HashSet::new();
-        let mut direct: HashSet<String> = HashSet::new();
-        for record in &records {
-            let advisory = self.advisory(&record.advisory_id)?;
-            if advisory.as_ref().is_some_and(|a| a.withdrawn.is_some()) {
-                continue;
-            }
-            let fallback = Advisory {
-                id: record.advisory_id.clone(),
-                ..Advisory::default()
-            };
-            let advisory_ref: &Advisory = advisory.as_deref().unwrap_or(&fallback);
-            let ids = identity::identities(advisory_ref);
-            let verdict = self.evaluate(scheme, key, record);
-            let Some(fixed) = verdict else {
-                for id in ids.iter().filter(|i| !i.shared) {
-                    clear.insert(id.primary.clone());
-                }
-                continue;
-            };
-            for id in ids {
-                if !id.shared {
-                    direct.insert(id.primary.clone());
-                }
-                let vuln = vulns.entry(id.primary.clone()).or_insert_with(|| Vuln {
-                    primary: id.primary.clone(),
-                    aliases: BTreeSet::new(),
-                    fixed: None,
-                    states: BTreeSet::new(),
-                    vendor_ratings: Vec::new(),
-                    sources: BTreeSet::new(),
-                    shared_advisories: BTreeSet::new(),
-                    hit_summary: None,
-                    references: Vec::new(),
-                });
-                vuln.aliases.extend(id.aliases);
-                if id.shared {
-                    vuln.shared_advisories.insert(advisory_ref.id.clone());
-                }
-                vuln.states.insert(record.state);
-                vuln.sources.insert(record.source.clone());
-                if let Some(rating) = &record.vendor_severity {
-                    vuln.vendor_ratings
-                        .push((rating.clone(), record.source.clone()));
-                }
-                if vuln.hit_summary.is_none() {
-                    vuln.hit_summary = advisory_ref.summary.clone();
-                }
-                for url in &advisory_ref.references {
-                    if vuln.references.len() < MAX_REFERENCES && !vuln.references.contains(url) {
-                        vuln.references.push(url.clone());
-                    }
-                }
-                vuln.fixed = highest(scheme, vuln.fixed.take(), fixed.clone());
-            }
-        }
-        let mut out = Vec::with_capacity(vulns.len());
-        for (primary, mut vuln) in vulns {
-            if clear.contains(&primary) && !direct.contains(&primary) {
-                continue;
-            }
+    vulns
+        .into_iter()
+        .filter(|(primary, _)| !clear.contains(primary) || direct.contains(primary))
+        .map(|(primary, mut vuln)| {
             vuln.aliases.remove(&primary);
-            out.push(self.resolve(vuln)?);
-        }
-        Ok(out)
-    }
+            vuln
+        })
+        .collect()
+}
 
-    fn resolve(&mut self, mut vuln: Vuln) -> Result<Resolved, ScanError> {
-        // The primary id's own record may name more ids of the same vulnerability (a CVE
-        // record listing its GHSA): merge them, but never another CVE.
-        if let Some(own) = self.advisory(&vuln.primary)? {
-            if own.withdrawn.is_none() {
-                vuln.aliases.extend(
-                    own.aliases
-                        .iter()
-                        .filter(|id| !identity::is_cve(id) && **id != vuln.primary)
-                        .cloned(),
-                );
-            }
+/// Merges into `vuln` the non-CVE ids its primary id's own record names (a CVE record
+/// listing its GHSA): never another CVE.
+fn merge_own_aliases(vuln: &mut Vuln, advisories: &Advisories) {
+    if let Some(own) = advisories.get(&vuln.primary) {
+        if own.withdrawn.is_none() {
+            vuln.aliases.extend(
+                own.aliases
+                    .iter()
+                    .filter(|id| !identity::is_cve(id) && **id != vuln.primary)
+                    .cloned(),
+            );
         }
-        let ids: Vec<String> = std::iter::once(vuln.primary.clone())
-            .chain(vuln.aliases.iter().cloned())
-            .collect();
+    }
+}
+
+/// The primary id followed by the aliases: where severity, KEV and EPSS are looked up.
+fn ids_of(vuln: &Vuln) -> impl Iterator<Item = &str> {
+    std::iter::once(vuln.primary.as_str()).chain(vuln.aliases.iter().map(String::as_str))
+}
+
+/// KEV entries and EPSS scores of every CVE findings name, fetched in one batch each.
+struct Exploitation {
+    kev: HashMap<String, KevEntry>,
+    epss: HashMap<String, seatbelt_vulndb::Epss>,
+}
+
+impl Exploitation {
+    fn fetch(source: &dyn AdvisorySource, cves: &BTreeSet<&str>) -> Result<Self, ScanError> {
+        let cves: Vec<&str> = cves.iter().copied().collect();
+        let batch_error = |e: crate::source::SourceError| ScanError::Source {
+            package: format!("{} CVEs", cves.len()),
+            reason: e.to_string(),
+        };
+        let kev = source.kev_many(&cves).map_err(batch_error)?;
+        let epss = source.epss_many(&cves).map_err(batch_error)?;
+        Ok(Exploitation {
+            kev: cves
+                .iter()
+                .zip(kev)
+                .filter_map(|(cve, k)| Some(((*cve).to_string(), k?)))
+                .collect(),
+            epss: cves
+                .iter()
+                .zip(epss)
+                .filter_map(|(cve, e)| Some(((*cve).to_string(), e?)))
+                .collect(),
+        })
+    }
+}
+
+/// What the resolve phase shares across keys: CVSS scores are computed once per vector.
+struct Resolver<'a> {
+    advisories: &'a Advisories,
+    exploitation: &'a Exploitation,
+    scores: &'a mut HashMap<String, Result<CvssScore, CvssError>>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, vuln: Vuln, problems: &mut Problems) -> Resolved {
         let mut advisories = Vec::new();
-        for id in &ids {
+        for id in ids_of(&vuln) {
             if vuln.shared_advisories.contains(id) {
                 continue;
             }
-            if let Some(a) = self.advisory(id)? {
+            if let Some(a) = self.advisories.get(id) {
                 if a.withdrawn.is_none() {
                     advisories.push(a);
                 }
             }
         }
-        let rated = severity::rate(&advisories, &vuln.vendor_ratings, &mut |vector, id, err| {
-            self.invalid_cvss.add(|| format!("{id}: {vector:?}: {err}"));
-        });
+        let scores = &mut *self.scores;
+        let rated = severity::rate(
+            &advisories,
+            &vuln.vendor_ratings,
+            &mut |vector| {
+                scores
+                    .entry(vector.to_string())
+                    .or_insert_with(|| base_score(vector))
+                    .clone()
+            },
+            &mut |vector, id, err| {
+                problems
+                    .invalid_cvss
+                    .add(|| format!("{id}: {vector:?}: {err}"));
+            },
+        );
         let summary = advisories
             .iter()
             .find_map(|a| a.summary.clone())
             .or_else(|| vuln.hit_summary.clone());
         let mut kev = None;
         let mut epss: Option<Epss> = None;
-        for cve in ids.iter().filter(|id| identity::is_cve(id)) {
+        for cve in ids_of(&vuln).filter(|id| identity::is_cve(id)) {
             if kev.is_none() {
-                kev = self
-                    .source
-                    .kev(cve)
-                    .map_err(|e| source_error(cve, &e))?
-                    .map(|k| Kev {
-                        cve: k.cve,
-                        date_added: k.date_added,
-                        due_date: k.due_date,
-                    });
+                kev = self.exploitation.kev.get(cve).map(|k| Kev {
+                    cve: k.cve.clone(),
+                    date_added: k.date_added.clone(),
+                    due_date: k.due_date.clone(),
+                });
             }
-            if let Some(e) = self.source.epss(cve).map_err(|e| source_error(cve, &e))? {
+            if let Some(e) = self.exploitation.epss.get(cve) {
                 if epss.is_none_or(|best| e.score > best.score) {
                     epss = Some(Epss {
                         score: e.score,
@@ -276,7 +373,7 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        Ok(Resolved {
+        Resolved {
             severity: rated.severity,
             origin: rated.origin,
             cvss: rated.score,
@@ -284,14 +381,7 @@ impl<'a> Matcher<'a> {
             kev,
             epss,
             vuln,
-        })
-    }
-}
-
-fn source_error(id: &str, err: &crate::source::SourceError) -> ScanError {
-    ScanError::Source {
-        package: id.to_string(),
-        reason: err.to_string(),
+        }
     }
 }
 
@@ -319,6 +409,111 @@ fn fix_state(vuln: &Vuln) -> FixState {
         .unwrap_or(FixState::Unfixed)
 }
 
+/// Keys matched per chunk (see [`scan`]).
+const CHUNK_KEYS: usize = 512;
+
+/// Phases 2-5 of [`scan`] for one chunk of keys: affected records, advisories, ids, KEV and
+/// EPSS, each fetched in one batch; then each key's resolved vulnerabilities.
+fn match_chunk(
+    keys: &mut [Key],
+    source: &dyn AdvisorySource,
+    problems: &mut Problems,
+    scores: &mut HashMap<String, Result<CvssScore, CvssError>>,
+) -> Result<(), ScanError> {
+    // Phase 2: affected records, one batch per ecosystem; each evaluated once.
+    let mut by_ecosystem: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, key) in keys.iter().enumerate() {
+        if key.installed.is_some() {
+            by_ecosystem
+                .entry(key.key.ecosystem.clone())
+                .or_default()
+                .push(index);
+        }
+    }
+    for (ecosystem, indexes) in &by_ecosystem {
+        let names: Vec<&str> = indexes
+            .iter()
+            .filter_map(|i| keys.get(*i).map(|k| k.key.name.as_str()))
+            .collect();
+        let found = source
+            .affected_many(ecosystem, &names)
+            .map_err(|e| ScanError::Source {
+                package: format!("{ecosystem} ({} packages)", names.len()),
+                reason: e.to_string(),
+            })?;
+        for (index, records) in indexes.iter().zip(found) {
+            if let Some(key) = keys.get_mut(*index) {
+                key.records = records;
+            }
+        }
+    }
+    for key in keys.iter_mut() {
+        let verdicts = key.records.iter().map(|r| evaluate(key, r)).collect();
+        key.verdicts = verdicts;
+    }
+
+    // Phase 3: advisories of the records that matter (a hit, or bad data to report unless
+    // the advisory is withdrawn), then the vulnerabilities of each key.
+    let mut advisories = Advisories::default();
+    let needed = keys.iter().flat_map(|key| {
+        let any_hit = key.verdicts.iter().any(|v| matches!(v, Ok(Some(_))));
+        key.records
+            .iter()
+            .zip(&key.verdicts)
+            .filter(move |(_, v)| any_hit || v.is_err())
+            .map(|(r, _)| r.advisory_id.as_str())
+    });
+    advisories.fetch(source, needed)?;
+    for key in keys.iter_mut() {
+        // Nothing hit and nothing to report: folding would only build the "clear" set.
+        if key.verdicts.iter().any(|v| !matches!(v, Ok(None))) {
+            key.vulns = fold(key, &advisories, problems);
+        }
+    }
+
+    // Phase 4: the reported ids' own records (their aliases), then every id's record.
+    advisories.fetch(
+        source,
+        keys.iter()
+            .flat_map(|k| k.vulns.iter().map(|v| v.primary.as_str())),
+    )?;
+    for key in keys.iter_mut() {
+        for vuln in &mut key.vulns {
+            merge_own_aliases(vuln, &advisories);
+        }
+    }
+    advisories.fetch(
+        source,
+        keys.iter().flat_map(|k| k.vulns.iter().flat_map(ids_of)),
+    )?;
+
+    // Phase 5: KEV and EPSS of every CVE, severity and the rest per vulnerability.
+    let cves: BTreeSet<&str> = keys
+        .iter()
+        .flat_map(|k| k.vulns.iter().flat_map(ids_of))
+        .filter(|id| identity::is_cve(id))
+        .collect();
+    let exploitation = Exploitation::fetch(source, &cves)?;
+    drop(cves);
+    let mut resolver = Resolver {
+        advisories: &advisories,
+        exploitation: &exploitation,
+        scores,
+    };
+    for key in keys.iter_mut() {
+        let vulns = std::mem::take(&mut key.vulns);
+        key.resolved = Rc::new(
+            vulns
+                .into_iter()
+                .map(|v| resolver.resolve(v, problems))
+                .collect(),
+        );
+        key.records = Vec::new();
+        key.verdicts = Vec::new();
+    }
+    Ok(())
+}
+
 /// Matches every package of `sbom` against `source`.
 ///
 /// Findings come out in SBOM order, unsuppressed and unfiltered: the caller applies VEX, the
@@ -328,52 +523,76 @@ pub fn scan(
     source: &dyn AdvisorySource,
     options: &ScanOptions,
 ) -> Result<Report, ScanError> {
-    let mut matcher = Matcher {
-        source,
-        advisories: HashMap::new(),
-        invalid_installed: Tally::default(),
-        invalid_data: Tally::default(),
-        invalid_cvss: Tally::default(),
-        no_release: BTreeMap::new(),
-        no_scheme: BTreeMap::new(),
-    };
-    let mut cache: HashMap<MatchKey, Rc<Vec<Resolved>>> = HashMap::new();
-    let mut findings = Vec::new();
-    let mut scanned = 0;
+    let mut problems = Problems::default();
+    // Phase 1: distinct keys, installed versions parsed once each.
+    let mut keys: Vec<Key> = Vec::new();
+    let mut key_index: HashMap<MatchKey, usize> = HashMap::new();
+    let mut package_keys: Vec<(&Package, usize)> = Vec::new();
     for package in &sbom.packages {
         let key = match match_key(package, sbom.distro.as_ref()) {
             Ok(key) => key,
             Err(Skip::NoRelease(what)) => {
-                *matcher.no_release.entry(what).or_default() += 1;
+                *problems.no_release.entry(what).or_default() += 1;
                 continue;
             }
             Err(Skip::Unversioned) => continue,
         };
         let Some(scheme) = Scheme::for_osv_ecosystem(&key.ecosystem) else {
-            *matcher.no_scheme.entry(key.ecosystem.clone()).or_default() += 1;
+            *problems.no_scheme.entry(key.ecosystem.clone()).or_default() += 1;
             continue;
         };
-        scanned += 1;
-        let resolved = match cache.get(&key) {
-            Some(hit) => hit.clone(),
+        let index = match key_index.get(&key) {
+            Some(index) => *index,
             None => {
-                let resolved = if scheme.parse(&key.version).is_err() {
-                    matcher.invalid_installed.add(|| {
-                        format!(
-                            "{} {} {:?} ({scheme})",
-                            key.ecosystem, key.name, key.version
-                        )
-                    });
-                    Rc::new(Vec::new())
-                } else {
-                    Rc::new(matcher.match_key(scheme, &key)?)
+                let installed = match scheme.parse(&key.version) {
+                    Ok(parsed) => Some(parsed),
+                    Err(_) => {
+                        problems.invalid_installed.add(|| {
+                            format!(
+                                "{} {} {:?} ({scheme})",
+                                key.ecosystem, key.name, key.version
+                            )
+                        });
+                        None
+                    }
                 };
-                cache.insert(key.clone(), resolved.clone());
-                resolved
+                keys.push(Key {
+                    key: key.clone(),
+                    scheme,
+                    installed,
+                    records: Vec::new(),
+                    verdicts: Vec::new(),
+                    vulns: Vec::new(),
+                    resolved: Rc::new(Vec::new()),
+                });
+                key_index.insert(key, keys.len() - 1);
+                keys.len() - 1
             }
         };
-        for r in resolved.iter() {
-            findings.push(finding(package, &key, r, options));
+        package_keys.push((package, index));
+    }
+    drop(key_index);
+
+    // Phases 2-5 a chunk of keys at a time: each lookup is still one query per chunk, while
+    // what a chunk holds (records, advisories) is freed before the next, which keeps the
+    // heap small; holding a whole 10,000-package scan's records at once made the allocator,
+    // not the lookups, the cost.
+    let mut scores = HashMap::new();
+    for chunk in keys.chunks_mut(CHUNK_KEYS) {
+        match_chunk(chunk, source, &mut problems, &mut scores)?;
+    }
+
+    let total = package_keys
+        .iter()
+        .filter_map(|(_, index)| keys.get(*index))
+        .map(|key| key.resolved.len())
+        .sum();
+    let mut findings = Vec::with_capacity(total);
+    for (package, index) in &package_keys {
+        if let Some(key) = keys.get(*index) {
+            for r in key.resolved.iter() {
+                findings.push(finding(package, &key.key, r, options));
+            }
         }
     }
     Ok(Report {
@@ -381,10 +600,10 @@ pub fn scan(
         scanned_at: options.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         subject: sbom.subject.clone(),
         distro: sbom.distro.clone(),
-        packages_scanned: scanned,
+        packages_scanned: package_keys.len(),
         findings,
         expired_ignores: Vec::new(),
-        warnings: warnings(&matcher),
+        warnings: warnings(&problems),
     })
 }
 
@@ -418,7 +637,7 @@ fn finding(package: &Package, key: &MatchKey, r: &Resolved, options: &ScanOption
     }
 }
 
-fn warnings(m: &Matcher<'_>) -> Vec<String> {
+fn warnings(m: &Problems) -> Vec<String> {
     let mut out = Vec::new();
     let tally = |out: &mut Vec<String>, t: &Tally, what: &str| {
         if t.count > 0 {

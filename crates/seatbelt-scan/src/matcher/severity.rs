@@ -5,7 +5,7 @@
 use seatbelt_types::Severity;
 use seatbelt_vulndb::Advisory;
 
-use crate::cvss::{base_score, CvssError};
+use crate::cvss::{CvssError, CvssScore};
 use crate::report::SeverityOrigin;
 
 pub(super) struct Rated {
@@ -17,6 +17,7 @@ pub(super) struct Rated {
 pub(super) fn rate(
     advisories: &[std::rc::Rc<Advisory>],
     vendor_ratings: &[(String, String)],
+    score_of: &mut dyn FnMut(&str) -> Result<CvssScore, CvssError>,
     on_invalid: &mut dyn FnMut(&str, &str, &CvssError),
 ) -> Rated {
     let mut best: Option<(f64, SeverityOrigin)> = None;
@@ -25,7 +26,7 @@ pub(super) fn rate(
             if !matches!(score.kind.as_str(), "CVSS_V3" | "CVSS_V4") {
                 continue;
             }
-            match base_score(&score.score) {
+            match score_of(&score.score) {
                 Ok(computed) => {
                     if best.as_ref().is_none_or(|(b, _)| computed.score > *b) {
                         best = Some((

@@ -170,3 +170,32 @@ fn a_range_opening_and_closing_at_one_version_covers_nothing() {
     let r = [eco(vec![fixed("1.0"), introduced("1.0")])];
     assert!(!affected(Scheme::Pep440, "1.0", &r));
 }
+
+#[test]
+fn a_pre_parsed_installed_version_gives_the_same_verdicts() {
+    let ranges = [
+        eco(vec![introduced("0"), fixed("1.2-1+deb12u1")]),
+        eco(vec![introduced("2.0-1"), last("2.1-1")]),
+        eco(vec![introduced("0"), fixed("3.0-1"), limit("2.5-1")]),
+        range(RangeKind::Semver, vec![introduced("0"), fixed("9.0.0")]),
+    ];
+    let versions = ["2.9-1".to_string()];
+    for installed in [
+        "1.0-1",
+        "1.2-1+deb12u1",
+        "2.0-1",
+        "2.1-1",
+        "2.2-1",
+        "2.9-1",
+        "1:0.1-1",
+    ] {
+        let parsed = Scheme::Deb.parse(installed).unwrap();
+        for (r, v) in [(&ranges[..3], &versions[..]), (&ranges[..], &[][..])] {
+            assert_eq!(
+                osv_affected(Scheme::Deb, installed, r, v),
+                osv_affected_parsed(Scheme::Deb, installed, &parsed, r, v),
+                "{installed}"
+            );
+        }
+    }
+}

@@ -66,8 +66,10 @@ impl ParseError {
 /// What a multi-record parser produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
-    /// The good records.
+    /// The good records (empty when a streaming parser handed them on as it went).
     pub items: Vec<T>,
+    /// Records handed on by a streaming parser instead of kept in `items`.
+    pub imported: u64,
     /// Records that did not decode.
     pub malformed: u64,
     /// Records skipped on purpose (e.g. releases without a number).
@@ -80,6 +82,7 @@ impl<T> Default for Parsed<T> {
     fn default() -> Self {
         Parsed {
             items: Vec::new(),
+            imported: 0,
             malformed: 0,
             skipped: 0,
             messages: Vec::new(),
@@ -238,6 +241,33 @@ pub(crate) fn import_bytes(
                 Ok(())
             }
         };
+    }
+    if debian::looks_like_bytes(bytes) {
+        let format = Format::DebianTracker;
+        let mut stored = 0u64;
+        let streamed = debian::stream(bytes, &mut |record| {
+            stored += 1;
+            sink.advisory(&record)
+        });
+        match streamed {
+            Ok(parsed) => report.add(input, format, &parsed, name),
+            Err(debian::StreamError::Sink(e)) => return Err(e),
+            // Records before the break are kept (each is whole); the count says so.
+            Err(debian::StreamError::Parse(e)) => {
+                let partial = Parsed::<AdvisoryRecord> {
+                    imported: stored,
+                    ..Parsed::default()
+                };
+                report.add(input, format, &partial, name);
+                report.failed(
+                    input,
+                    format,
+                    name,
+                    &format!("{e} (the {stored} records before it were imported)"),
+                );
+            }
+        }
+        return Ok(());
     }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,

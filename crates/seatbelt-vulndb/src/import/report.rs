@@ -72,7 +72,7 @@ impl ImportReport {
 
     pub(crate) fn add<T>(&mut self, input: &str, format: Format, parsed: &Parsed<T>, name: &str) {
         let row = self.row(input, format);
-        row.imported += parsed.items.len() as u64;
+        row.imported += parsed.items.len() as u64 + parsed.imported;
         row.malformed += parsed.malformed;
         row.skipped += parsed.skipped;
         for message in &parsed.messages {

@@ -37,6 +37,7 @@ pub(crate) fn run(args: &DbArgs) -> miette::Result<Outcome> {
                     Some(key) => Some(std::sync::Arc::new(super::db_sign::SourceKey::load(key)?)),
                     None => None,
                 },
+                fresh: update.fresh,
                 ..UpdateOptions::default()
             };
             let report = seatbelt_vulndb::update(&path, &options)
