@@ -5,7 +5,7 @@
 # Idempotent and quick when everything is there. Needs root (or sudo).
 set -euo pipefail
 
-packages=(mmdebstrap umoci skopeo docker-registry apache2-utils bubblewrap rsync zstd pigz curl time ca-certificates golang-go rpm db-util zip python3-venv jq gcc libc6-dev)
+packages=(mmdebstrap umoci skopeo docker-registry apache2-utils bubblewrap rsync zstd pigz curl time ca-certificates golang-go rpm db-util zip python3-venv jq gcc libc6-dev ruby composer)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
