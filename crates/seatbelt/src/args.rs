@@ -412,7 +412,8 @@ pub(crate) struct HardenArgs {
     #[arg(long, requires = "key")]
     pub(crate) sign: bool,
 
-    /// Attest the SLSA provenance of the rewrite to the written image, signed with --key.
+    /// Attest the SLSA provenance of the rewrite and the hardened image's SBOM (CycloneDX) to the
+    /// written image, signed with --key.
     #[arg(long, requires = "key")]
     pub(crate) attest: bool,
 

@@ -313,6 +313,23 @@ fn sign_chains_a_signature_of_the_written_image() {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
+    // ... and the hardened image's SBOM, which lists what is in it after the rewrite.
+    let verify = with_password(
+        &[
+            "verify-attestation",
+            "--key",
+            "k.pub",
+            "--type",
+            "cyclonedx",
+            "--format",
+            "json",
+            &target,
+        ],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{stdout}");
+    assert!(stdout.contains("\"bomFormat\""), "{stdout}");
     // --key alone is a mistake, not silently ignored.
     let alone = seatbelt(&["harden", &source, "-o", &target, "--key", "k.key"]);
     assert_eq!(alone.status.code(), Some(2));

@@ -135,6 +135,24 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             seatbelt_sign::predicate::SLSA_PROVENANCE_V1,
             predicate,
         )?;
+        // The SBOM of what was written, so a verifier can check the hardened image's contents
+        // without pulling it (the package databases are kept, so it lists the same OS packages).
+        let written = super::open_image(&args.output, &args.source)?;
+        let sbom =
+            seatbelt_sbom::catalog_image(&written, &seatbelt_sbom::CatalogOptions::default())
+                .into_diagnostic()
+                .wrap_err("--attest: cannot catalog the hardened image")?;
+        super::attest::attach(
+            &AttestOptions {
+                attest: true,
+                key: args.key.clone(),
+            },
+            &args.output,
+            &args.source,
+            copied.manifest_digest.as_ref(),
+            seatbelt_sign::predicate::CYCLONEDX,
+            super::sbom::cyclonedx_predicate(&sbom)?,
+        )?;
     }
     if !quiet {
         if let Some(signed) = &signed {

@@ -44,6 +44,12 @@ pub(crate) fn run(args: &SbomArgs, quiet: bool) -> miette::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The SBOM of an image as a CycloneDX attestation predicate (the document itself).
+pub(crate) fn cyclonedx_predicate(sbom: &Sbom) -> miette::Result<serde_json::Value> {
+    let document = format::cyclonedx::to_json(sbom, &format_options()?).into_diagnostic()?;
+    serde_json::from_str(&document).into_diagnostic()
+}
+
 /// Attests the SBOM to the manifest it was cataloged from: SPDX when that is the output
 /// format, else CycloneDX.
 fn attest(args: &SbomArgs, sbom: &Sbom) -> miette::Result<()> {
