@@ -276,6 +276,16 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_name = "HOURS", default_value_t = 24)]
     pub(crate) db_max_age: u64,
 
+    /// Where the automatic update downloads from (repeatable; default: osv.dev, KEV and EPSS),
+    /// as `db update --source` (a mirror).
+    #[arg(long = "db-source", value_name = "URL")]
+    pub(crate) db_sources: Vec<String>,
+
+    /// The automatic update accepts only sources signed for this public key (as `db update
+    /// --db-key` does).
+    #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
+    pub(crate) db_key: Option<PathBuf>,
+
     /// Report only these severities (comma-separated: critical,high,medium,low,negligible,unknown).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub(crate) severity: Vec<seatbelt_types::Severity>,

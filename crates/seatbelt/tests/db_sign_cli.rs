@@ -254,3 +254,75 @@ fn update_requires_each_source_signed_by_the_db_key() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
     VulnDb::open(&db).unwrap();
 }
+
+#[test]
+fn scan_refreshes_a_stale_db_only_from_sources_the_key_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    generate_keys(d, "publisher");
+    generate_keys(d, "stranger");
+    let kev_path = fixtures().join("kev.json");
+    let kev = std::fs::read(&kev_path).unwrap();
+    let good = sign_blob(d, "publisher.key", &kev_path);
+    let bad = sign_blob(d, "stranger.key", &kev_path);
+    let files: Arc<HashMap<&str, FakeReply>> = Arc::new(HashMap::from([
+        ("/good/kev.json", FakeReply::new(200).body(kev.clone())),
+        ("/good/kev.json.sig", FakeReply::new(200).body(good)),
+        ("/bad/kev.json", FakeReply::new(200).body(kev)),
+        ("/bad/kev.json.sig", FakeReply::new(200).body(bad)),
+    ]));
+    let server = FakeServer::start("127.0.0.1", move |request| {
+        files
+            .get(request.path())
+            .cloned()
+            .unwrap_or_else(|| FakeReply::new(404))
+    });
+    let url = |p: &str| format!("http://{}/{p}/kev.json", server.host());
+    let db = d.join("db");
+    ok(&seatbelt(
+        d,
+        &db,
+        &[
+            "update",
+            "--source",
+            &url("good"),
+            "--db-key",
+            "publisher.pub",
+        ],
+        &[],
+    ));
+    let sbom = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-sbom.json");
+    // --db-max-age 0: any DB is stale, so scan refreshes it first from --db-source.
+    let scan = |source: &str| {
+        Command::new(env!("CARGO_BIN_EXE_seatbelt"))
+            .args(["scan", sbom.to_str().unwrap(), "--db"])
+            .arg(&db)
+            .args(["--db-max-age", "0", "--db-source", &url(source)])
+            .args(["--db-key", "publisher.pub", "--format", "json"])
+            .current_dir(d)
+            .env_remove("SEATBELT_DB")
+            .output()
+            .unwrap()
+    };
+    // The DB's age has one-second resolution: let it be older than zero hours.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before = std::fs::read(&db).unwrap();
+    let refused = scan("bad");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(refused.status.success(), "{stderr}");
+    assert!(stderr.contains("signature does not verify"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "a refused refresh changed the DB"
+    );
+    let accepted = scan("good");
+    let stderr = String::from_utf8_lossy(&accepted.stderr);
+    assert!(accepted.status.success(), "{stderr}");
+    assert!(!stderr.contains("signature"), "{stderr}");
+    assert_ne!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "a signed refresh was not applied"
+    );
+}

@@ -49,7 +49,14 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
         Duration::from_secs(args.db_max_age.saturating_mul(3600)),
         args.offline,
         args.skip_db_update,
-        &seatbelt_vulndb::UpdateOptions::default(),
+        &seatbelt_vulndb::UpdateOptions {
+            sources: args.db_sources.clone(),
+            signatures: match &args.db_key {
+                Some(key) => Some(std::sync::Arc::new(super::db_sign::SourceKey::load(key)?)),
+                None => None,
+            },
+            ..seatbelt_vulndb::UpdateOptions::default()
+        },
     )
     .into_diagnostic()
     .wrap_err_with(|| format!("cannot open the vulnerability DB at {}", db_path.display()))?;
