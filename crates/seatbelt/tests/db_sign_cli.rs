@@ -185,10 +185,10 @@ fn sign_blob(dir: &Path, key: &str, file: &Path) -> Vec<u8> {
     out.stdout
 }
 
-#[test]
-fn update_requires_each_source_signed_by_the_db_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A loopback server with the KEV fixture as a DB source three ways: `good/` signed by the
+/// `publisher` key, `bad/` by the `stranger` key, `unsigned/` with no `.sig`. Both key pairs are
+/// generated in `d`. Returns the server (keep it alive) and its address.
+fn signed_sources(d: &Path) -> (FakeServer, String) {
     generate_keys(d, "publisher");
     generate_keys(d, "stranger");
     let kev_path = fixtures().join("kev.json");
@@ -208,20 +208,24 @@ fn update_requires_each_source_signed_by_the_db_key() {
             .cloned()
             .unwrap_or_else(|| FakeReply::new(404))
     });
-    let url = |p: &str| format!("http://{}/{p}/kev.json", server.host());
+    let host = server.host().to_string();
+    (server, host)
+}
+
+/// Builds `db` from the publisher-signed source, checking the signature.
+fn update_from_good(d: &Path, db: &Path, good: &str) {
+    let args = ["update", "--source", good, "--db-key", "publisher.pub"];
+    ok(&seatbelt(d, db, &args, &[]));
+}
+
+#[test]
+fn update_requires_each_source_signed_by_the_db_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (_server, host) = signed_sources(d);
+    let url = |p: &str| format!("http://{host}/{p}/kev.json");
     let db = d.join("db");
-    ok(&seatbelt(
-        d,
-        &db,
-        &[
-            "update",
-            "--source",
-            &url("good"),
-            "--db-key",
-            "publisher.pub",
-        ],
-        &[],
-    ));
+    update_from_good(d, &db, &url("good"));
     assert!(VulnDb::open(&db)
         .unwrap()
         .kev("CVE-2099-2000")
@@ -259,38 +263,10 @@ fn update_requires_each_source_signed_by_the_db_key() {
 fn scan_refreshes_a_stale_db_only_from_sources_the_key_signed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    generate_keys(d, "publisher");
-    generate_keys(d, "stranger");
-    let kev_path = fixtures().join("kev.json");
-    let kev = std::fs::read(&kev_path).unwrap();
-    let good = sign_blob(d, "publisher.key", &kev_path);
-    let bad = sign_blob(d, "stranger.key", &kev_path);
-    let files: Arc<HashMap<&str, FakeReply>> = Arc::new(HashMap::from([
-        ("/good/kev.json", FakeReply::new(200).body(kev.clone())),
-        ("/good/kev.json.sig", FakeReply::new(200).body(good)),
-        ("/bad/kev.json", FakeReply::new(200).body(kev)),
-        ("/bad/kev.json.sig", FakeReply::new(200).body(bad)),
-    ]));
-    let server = FakeServer::start("127.0.0.1", move |request| {
-        files
-            .get(request.path())
-            .cloned()
-            .unwrap_or_else(|| FakeReply::new(404))
-    });
-    let url = |p: &str| format!("http://{}/{p}/kev.json", server.host());
+    let (_server, host) = signed_sources(d);
+    let url = |p: &str| format!("http://{host}/{p}/kev.json");
     let db = d.join("db");
-    ok(&seatbelt(
-        d,
-        &db,
-        &[
-            "update",
-            "--source",
-            &url("good"),
-            "--db-key",
-            "publisher.pub",
-        ],
-        &[],
-    ));
+    update_from_good(d, &db, &url("good"));
     let sbom = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small-sbom.json");
     // --db-max-age 0: any DB is stale, so scan refreshes it first from --db-source.
     let scan = |source: &str| {

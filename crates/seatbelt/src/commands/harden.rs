@@ -123,17 +123,24 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         None => None,
     };
     if args.attest {
-        let predicate = provenance(&image, args, &clock);
-        super::attest::attach(
-            &AttestOptions {
-                attest: true,
-                key: args.key.clone(),
-            },
-            &args.output,
-            &args.source,
-            copied.manifest_digest.as_ref(),
+        let options = AttestOptions {
+            attest: true,
+            key: args.key.clone(),
+        };
+        let attach = |predicate_type: &str, predicate| {
+            let digest = copied.manifest_digest.as_ref();
+            super::attest::attach(
+                &options,
+                &args.output,
+                &args.source,
+                digest,
+                predicate_type,
+                predicate,
+            )
+        };
+        attach(
             seatbelt_sign::predicate::SLSA_PROVENANCE_V1,
-            predicate,
+            provenance(&image, args, &clock),
         )?;
         // The SBOM of what was written, so a verifier can check the hardened image's contents
         // without pulling it (the package databases are kept, so it lists the same OS packages).
@@ -142,14 +149,7 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             seatbelt_sbom::catalog_image(&written, &seatbelt_sbom::CatalogOptions::default())
                 .into_diagnostic()
                 .wrap_err("--attest: cannot catalog the hardened image")?;
-        super::attest::attach(
-            &AttestOptions {
-                attest: true,
-                key: args.key.clone(),
-            },
-            &args.output,
-            &args.source,
-            copied.manifest_digest.as_ref(),
+        attach(
             seatbelt_sign::predicate::CYCLONEDX,
             super::sbom::cyclonedx_predicate(&sbom)?,
         )?;
