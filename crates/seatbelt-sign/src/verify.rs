@@ -11,11 +11,34 @@ use serde_json::Value;
 
 use seatbelt_types::Digest;
 
+use crate::blob::Artifact;
+use crate::bundle::trusted_root::TrustedRoot;
+use crate::bundle::Bundle;
 use crate::limits::{MAX_PAYLOAD_BYTES, MAX_SIGNATURES};
 use crate::manifest::{tag_for, Descriptor, SignatureManifest, OCI_MANIFEST, SIGNATURE_ANNOTATION};
 use crate::payload::{SimpleSigning, MEDIA_TYPE};
 use crate::referrers::{parse_referrer, Referrer, SIGNATURE_ARTIFACT_TYPE};
 use crate::{PublicKey, SignError, Target};
+
+/// The layer annotation cosign puts a keyless signature's Fulcio certificate in (PEM).
+pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+/// The layer annotation cosign puts the Rekor entry's signed timestamp and body in (JSON).
+pub const BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
+
+/// What a signature must verify against.
+#[derive(Clone, Copy)]
+pub enum Verifier<'a> {
+    /// A public key known out of band.
+    Key(&'a PublicKey),
+    /// Keyless (Fulcio certificate + Rekor entry), checked offline against a trusted root for
+    /// exactly this identity and issuer.
+    Keyless {
+        /// The CAs, CT logs and transparency logs to trust.
+        root: &'a TrustedRoot,
+        /// The identity and issuer the certificate must name.
+        policy: &'a crate::bundle::verify::Policy,
+    },
+}
 
 /// The verdict on one stored signature.
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +87,15 @@ impl Report {
 pub fn verify(
     target: &Target,
     key: &PublicKey,
+    annotations: &BTreeMap<String, String>,
+) -> Result<Report, SignError> {
+    verify_with(target, Verifier::Key(key), annotations)
+}
+
+/// Verifies as [`verify`] does, with a key or keyless.
+pub fn verify_with(
+    target: &Target,
+    verifier: Verifier<'_>,
     annotations: &BTreeMap<String, String>,
 ) -> Result<Report, SignError> {
     let subject = target.resolve()?;
@@ -124,7 +156,7 @@ pub fn verify(
             docker_reference: None,
             annotations: BTreeMap::new(),
         };
-        match check_layer(target, key, layer, &subject, annotations, &mut check) {
+        match check_layer(target, verifier, layer, &subject, annotations, &mut check) {
             Ok(()) => check.verified = true,
             Err(reason) => check.reason = Some(reason),
         }
@@ -147,7 +179,7 @@ fn read_referrer(
 
 fn check_layer(
     target: &Target,
-    key: &PublicKey,
+    verifier: Verifier<'_>,
     layer: &Descriptor,
     subject: &crate::Subject,
     wanted: &BTreeMap<String, String>,
@@ -162,6 +194,7 @@ fn check_layer(
     let signature = layer
         .annotation(SIGNATURE_ANNOTATION)
         .ok_or("the layer has no signature annotation")?;
+    let signature_text = signature;
     let signature = STANDARD
         .decode(signature)
         .map_err(|e| format!("the signature is not base64: {e}"))?;
@@ -170,8 +203,18 @@ fn check_layer(
     let payload = target
         .blob(&layer.digest, layer.size, MAX_PAYLOAD_BYTES)
         .map_err(|e| e.to_string())?;
-    if !key.verify(&payload, &signature) {
-        return Err("the signature does not match the payload under this key".to_string());
+    match verifier {
+        Verifier::Key(key) => {
+            if !key.verify(&payload, &signature) {
+                return Err("the signature does not match the payload under this key".to_string());
+            }
+        }
+        Verifier::Keyless { root, policy } => {
+            let bundle = keyless_bundle(layer, signature_text)?;
+            let artifact = Artifact::from_bytes(&format!("payload {}", layer.digest), &payload);
+            crate::bundle::verify::verify(&bundle, &artifact, root, policy)
+                .map_err(|rejected| rejected.to_string())?;
+        }
     }
     let parsed = SimpleSigning::parse(&payload, &layer.digest).map_err(|e| e.to_string())?;
     check.docker_reference = Some(parsed.critical.identity.docker_reference.clone());
@@ -195,6 +238,29 @@ fn check_layer(
     }
     check.annotations = parsed.optional.unwrap_or_default();
     Ok(())
+}
+
+/// A keyless signature layer read as the cosign bundle it is: cosign stores the same three
+/// things (signature, certificate, Rekor bundle) as annotations of the `.sig` layer.
+fn keyless_bundle(layer: &Descriptor, signature: &str) -> Result<Bundle, String> {
+    let certificate = layer
+        .annotation(CERTIFICATE_ANNOTATION)
+        .ok_or("the layer has no certificate: it was signed with a key, not keyless (use --key)")?;
+    let rekor = layer.annotation(BUNDLE_ANNOTATION).ok_or(
+        "the layer has no Rekor bundle: offline keyless verification needs the log's signed entry timestamp",
+    )?;
+    let rekor: Value = serde_json::from_str(rekor)
+        .map_err(|e| format!("the Rekor bundle annotation is not JSON: {e}"))?;
+    let cosign_bundle = serde_json::json!({
+        "base64Signature": signature,
+        "cert": STANDARD.encode(certificate),
+        "rekorBundle": rekor,
+    });
+    Bundle::parse(
+        cosign_bundle.to_string().as_bytes(),
+        "the signature layer's annotations",
+    )
+    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -287,6 +353,108 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("not this image"));
+    }
+
+    /// Stores a keyless signature of the image's payload the way cosign does: signature,
+    /// Fulcio certificate (PEM) and Rekor bundle as annotations of the `.sig` layer.
+    fn store_keyless(
+        target: &Target,
+        pki: &crate::bundle::test_pki::Pki,
+        options: &crate::bundle::test_pki::Options,
+        digest_override: Option<&str>,
+    ) {
+        let subject = target.resolve().unwrap();
+        let digest = digest_override.map_or(subject.digest.to_string(), str::to_string);
+        let payload = SimpleSigning::new("", &digest, &BTreeMap::new()).to_bytes();
+        let signed = pki.sign(&payload, options);
+        let bundle = signed.bundle(
+            crate::bundle::test_pki::Format::Cosign,
+            &pki.intermediate_der(),
+        );
+        let pem = STANDARD.decode(bundle["cert"].as_str().unwrap()).unwrap();
+        let layer = Descriptor {
+            media_type: MEDIA_TYPE.to_string(),
+            size: payload.len() as u64,
+            digest: Digest::sha256_of(&payload).to_string(),
+            annotations: Some(BTreeMap::from([
+                (
+                    SIGNATURE_ANNOTATION.to_string(),
+                    bundle["base64Signature"].as_str().unwrap().to_string(),
+                ),
+                (
+                    CERTIFICATE_ANNOTATION.to_string(),
+                    String::from_utf8(pem).unwrap(),
+                ),
+                (
+                    BUNDLE_ANNOTATION.to_string(),
+                    bundle["rekorBundle"].to_string(),
+                ),
+            ])),
+        };
+        crate::sign::append_layer(target, &subject, "sig", &payload, layer).unwrap();
+    }
+
+    #[test]
+    fn keyless_signatures_verify_for_exactly_the_identity_and_issuer_asked_for() {
+        use crate::bundle::test_pki::{Options, Pki, IDENTITY, ISSUER};
+        use crate::bundle::verify::Policy;
+        let (_dir, target) = layout();
+        let pki = Pki::new();
+        let root = TrustedRoot::parse(pki.trusted_root().as_bytes(), "root").unwrap();
+        let policy = |identity: &str, issuer: &str| Policy {
+            identity: identity.to_string(),
+            issuer: issuer.to_string(),
+        };
+        let check = |policy: &Policy| {
+            let verifier = Verifier::Keyless {
+                root: &root,
+                policy,
+            };
+            verify_with(&target, verifier, &BTreeMap::new()).unwrap()
+        };
+        store_keyless(&target, &pki, &Options::default(), None);
+        let good = check(&policy(IDENTITY, ISSUER));
+        assert_eq!(good.verified(), 1, "{good:?}");
+
+        // Another identity, another issuer, or a key instead of the certificate: nothing verifies.
+        let other = check(&policy(
+            "https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main",
+            ISSUER,
+        ));
+        assert_eq!(other.verified(), 0, "{other:?}");
+        let other = check(&policy(IDENTITY, "https://accounts.google.com"));
+        assert_eq!(other.verified(), 0, "{other:?}");
+        let key = crate::PrivateKey::generate();
+        let with_key = verify(&target, &key.public_key(), &BTreeMap::new()).unwrap();
+        assert_eq!(with_key.verified(), 0);
+
+        // A certificate whose SCT no CT log in the root signed, and a payload for another
+        // digest stored at this image's tag: refused, while the good one still counts.
+        let bad_sct = Options {
+            bad_sct: true,
+            ..Options::default()
+        };
+        store_keyless(&target, &pki, &bad_sct, None);
+        let other_digest = format!("sha256:{}", "ab".repeat(32));
+        store_keyless(&target, &pki, &Options::default(), Some(&other_digest));
+        let report = check(&policy(IDENTITY, ISSUER));
+        assert_eq!(
+            (report.signatures.len(), report.verified()),
+            (3, 1),
+            "{report:?}"
+        );
+        assert!(report.signatures.iter().any(|s| s
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("not this image"))));
+
+        // A key-signed layer checked keyless says what is missing.
+        crate::sign::sign(&target, &key, &BTreeMap::new()).unwrap();
+        let report = check(&policy(IDENTITY, ISSUER));
+        assert!(report.signatures.iter().any(|s| s
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("signed with a key"))));
     }
 
     #[test]

@@ -785,9 +785,13 @@ pub(crate) struct VerifyArgs {
     /// The image (a registry reference or oci-dir:PATH[:TAG|@DIGEST]).
     pub(crate) image: String,
 
-    /// The public key (PKIX PEM, e.g. cosign.pub).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) key: PathBuf,
+    /// The public key (PKIX PEM, e.g. cosign.pub); omit for keyless signatures checked against
+    /// --trusted-root.
+    #[arg(long, value_name = "FILE", required_unless_present = "trusted_root")]
+    pub(crate) key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) keyless: KeylessArgs,
 
     /// Require this annotation in the signed payload (repeatable).
     #[arg(short = 'a', long = "annotation", value_name = "KEY=VALUE")]

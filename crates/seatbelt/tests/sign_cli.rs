@@ -818,3 +818,84 @@ fn verification_reads_no_layer_or_config_blob() {
         );
     }
 }
+
+/// A keyless signature stored as cosign stores one (signature, Fulcio certificate and Rekor
+/// bundle as annotations of the `.sig` layer), made with a test PKI: `seatbelt verify
+/// --trusted-root` accepts it offline for exactly the identity and issuer named.
+#[test]
+fn keyless_signatures_verify_offline_against_a_trusted_root() {
+    use base64::Engine;
+    use seatbelt_sign::bundle::test_pki::{Format, Options, Pki, IDENTITY, ISSUER};
+    use seatbelt_sign::manifest::{Descriptor, SignatureManifest, SIGNATURE_ANNOTATION};
+    use seatbelt_sign::verify::{BUNDLE_ANNOTATION, CERTIFICATE_ANNOTATION};
+
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let layout = dir.join("layout");
+    let digest = write_layout(&layout, "keyless");
+    let image = format!("oci-dir:{}:t", layout.display());
+    let pki = Pki::new();
+    std::fs::write(dir.join("trusted_root.json"), pki.trusted_root()).unwrap();
+    let payload =
+        seatbelt_sign::payload::SimpleSigning::new("", &digest, &Default::default()).to_bytes();
+    let bundle = pki
+        .sign(&payload, &Options::default())
+        .bundle(Format::Cosign, &pki.intermediate_der());
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let pem = b64.decode(bundle["cert"].as_str().unwrap()).unwrap();
+    let layer = Descriptor {
+        media_type: seatbelt_sign::payload::MEDIA_TYPE.to_string(),
+        size: payload.len() as u64,
+        digest: sha256(&payload),
+        annotations: Some(
+            [
+                (
+                    SIGNATURE_ANNOTATION,
+                    bundle["base64Signature"].as_str().unwrap().to_string(),
+                ),
+                (CERTIFICATE_ANNOTATION, String::from_utf8(pem).unwrap()),
+                (BUNDLE_ANNOTATION, bundle["rekorBundle"].to_string()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        ),
+    };
+    let built = SignatureManifest::build(vec![layer]);
+    let target = seatbelt_sign::Target::open(&image.parse().unwrap(), Default::default()).unwrap();
+    target.put_blob(&payload).unwrap();
+    target.put_blob(&built.config).unwrap();
+    let tag = format!("sha256-{}.sig", &digest["sha256:".len()..]);
+    target.put_manifest(&tag, &built.manifest).unwrap();
+
+    let verify = |identity: &str, issuer: &str| {
+        let args = [
+            "verify",
+            "--trusted-root",
+            "trusted_root.json",
+            "--certificate-identity",
+            identity,
+            "--certificate-oidc-issuer",
+            issuer,
+            &image,
+        ];
+        let out = run(&seatbelt_bin(), &args, dir);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, report) = verify(IDENTITY, ISSUER);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(report.contains("1 of 1 signature(s) verified"), "{report}");
+    let (code, report) = verify(
+        "https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main",
+        ISSUER,
+    );
+    assert_eq!(code, Some(1), "{report}");
+    let (code, report) = verify(IDENTITY, "https://accounts.google.com");
+    assert_eq!(code, Some(1), "{report}");
+    // Neither a key nor a trusted root: a usage error.
+    let out = run(&seatbelt_bin(), &["verify", &image], dir);
+    assert_eq!(out.status.code(), Some(2));
+}

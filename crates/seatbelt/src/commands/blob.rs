@@ -10,7 +10,7 @@ use seatbelt_sign::bundle::verify::{Policy, Verified};
 use seatbelt_sign::keys::read_key_file;
 use seatbelt_sign::PublicKey;
 
-use crate::args::{SignBlobArgs, VerifyBlobArgs};
+use crate::args::{KeylessArgs, SignBlobArgs, VerifyBlobArgs};
 use crate::commands::key::load_private_key;
 use crate::output::{print, print_json};
 use crate::Outcome;
@@ -127,6 +127,26 @@ struct KeylessResult<'a> {
     reason: Option<String>,
 }
 
+/// The trusted root at `root` and the identity and issuer the keyless flags demand.
+pub(crate) fn keyless_policy(
+    keyless: &KeylessArgs,
+    root: &Path,
+) -> miette::Result<(TrustedRoot, Policy)> {
+    let (Some(identity), Some(issuer)) = (
+        &keyless.certificate_identity,
+        &keyless.certificate_oidc_issuer,
+    ) else {
+        miette::bail!(
+            "keyless verification needs --certificate-identity and --certificate-oidc-issuer"
+        );
+    };
+    let policy = Policy {
+        identity: identity.clone(),
+        issuer: issuer.clone(),
+    };
+    Ok((TrustedRoot::read(root).into_diagnostic()?, policy))
+}
+
 fn verify_keyless(
     args: &VerifyBlobArgs,
     root: &Path,
@@ -135,20 +155,8 @@ fn verify_keyless(
     let Some(bundle_path) = &args.bundle else {
         miette::bail!("keyless verification needs --bundle (a Sigstore bundle or cosign bundle with a certificate)");
     };
-    let (Some(identity), Some(issuer)) = (
-        &args.keyless.certificate_identity,
-        &args.keyless.certificate_oidc_issuer,
-    ) else {
-        miette::bail!(
-            "keyless verification needs --certificate-identity and --certificate-oidc-issuer"
-        );
-    };
-    let root = TrustedRoot::read(root).into_diagnostic()?;
+    let (root, policy) = keyless_policy(&args.keyless, root)?;
     let bundle = blob::read_bundle_file(bundle_path).into_diagnostic()?;
-    let policy = Policy {
-        identity: identity.clone(),
-        issuer: issuer.clone(),
-    };
     let result = seatbelt_sign::bundle::verify::verify(&bundle, artifact, &root, &policy);
     if args.json {
         print_json(&KeylessResult {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use miette::IntoDiagnostic;
 use seatbelt_sign::keys::read_key_file;
-use seatbelt_sign::verify::Report;
+use seatbelt_sign::verify::{Report, Verifier};
 use seatbelt_sign::PublicKey;
 
 use crate::args::{VerifyArgs, VerifyFormat};
@@ -14,9 +14,23 @@ use crate::Outcome;
 
 pub(crate) fn run(args: &VerifyArgs) -> miette::Result<Outcome> {
     let annotations = parse_annotations(&args.annotations)?;
-    let key = load_public_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
-    let report = seatbelt_sign::verify::verify(&target, &key, &annotations).into_diagnostic()?;
+    let report = match (&args.key, &args.keyless.trusted_root) {
+        (Some(key), _) => {
+            let key = load_public_key(key)?;
+            seatbelt_sign::verify::verify(&target, &key, &annotations)
+        }
+        (None, Some(root)) => {
+            let (root, policy) = super::blob::keyless_policy(&args.keyless, root)?;
+            let verifier = Verifier::Keyless {
+                root: &root,
+                policy: &policy,
+            };
+            seatbelt_sign::verify::verify_with(&target, verifier, &annotations)
+        }
+        (None, None) => miette::bail!("pass --key PUB, or --trusted-root with the identity flags"),
+    }
+    .into_diagnostic()?;
     print_report(&report, args.format, table, report.verified())
 }
 
