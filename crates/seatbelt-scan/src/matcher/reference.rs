@@ -5,61 +5,20 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
-use seatbelt_types::{FixState, Package, Sbom, Severity};
+use seatbelt_types::{FixState, Sbom};
 use seatbelt_version::{osv_affected, Scheme};
 use seatbelt_vulndb::{Advisory, Affected};
 
 use crate::error::ScanError;
-use crate::report::{Epss, Finding, FindingPackage, Kev, MatchKey, Report, SeverityOrigin};
+use crate::report::{Epss, Kev, MatchKey, Report};
 use crate::source::AdvisorySource;
 
+// Only the lookups and the matching are independent of the batched matcher; the value types and
+// the pure helpers are the same ones, so a difference can only come from the matching itself.
 use super::{
-    identity, severity, target::match_key, target::Skip, ScanOptions, MAX_REFERENCES,
-    WARNING_EXAMPLES,
+    finding, highest, identity, severity, target::match_key, target::Skip, Resolved, ScanOptions,
+    Tally, Vuln, MAX_REFERENCES,
 };
-
-/// A problem class counted over the whole scan, reported once with a few examples.
-#[derive(Default)]
-struct Tally {
-    count: usize,
-    examples: Vec<String>,
-}
-
-impl Tally {
-    fn add(&mut self, example: impl FnOnce() -> String) {
-        self.count += 1;
-        if self.examples.len() < WARNING_EXAMPLES {
-            self.examples.push(example());
-        }
-    }
-}
-
-/// One vulnerability of one match key, before it is attached to packages.
-#[derive(Debug, Clone)]
-struct Vuln {
-    primary: String,
-    aliases: BTreeSet<String>,
-    fixed: Option<String>,
-    states: BTreeSet<FixState>,
-    vendor_ratings: Vec<(String, String)>,
-    sources: BTreeSet<String>,
-    /// Advisories that cover several vulnerabilities: their scores are not this one's.
-    shared_advisories: BTreeSet<String>,
-    hit_summary: Option<String>,
-    references: Vec<String>,
-}
-
-/// A vulnerability with everything resolved, shared by the packages of one key.
-#[derive(Debug, Clone)]
-struct Resolved {
-    vuln: Vuln,
-    severity: Severity,
-    origin: SeverityOrigin,
-    cvss: Option<f64>,
-    summary: Option<String>,
-    kev: Option<Kev>,
-    epss: Option<Epss>,
-}
 
 struct Matcher<'a> {
     source: &'a dyn AdvisorySource,
@@ -278,30 +237,6 @@ fn source_error(id: &str, err: &crate::source::SourceError) -> ScanError {
     }
 }
 
-/// The later of two fixed versions (all ranges must be left); on an incomparable pair, the first.
-fn highest(scheme: Scheme, a: Option<String>, b: Option<String>) -> Option<String> {
-    match (a, b) {
-        (Some(a), Some(b)) => match scheme.compare(&a, &b) {
-            Ok(std::cmp::Ordering::Less) => Some(b),
-            _ => Some(a),
-        },
-        (a, b) => a.or(b),
-    }
-}
-
-/// The fix state a finding shows: fixed when a fixed version exists, else the vendor's most
-/// hopeful statement (unfixed before will-not-fix before end-of-life).
-fn fix_state(vuln: &Vuln) -> FixState {
-    if vuln.fixed.is_some() {
-        return FixState::Fixed;
-    }
-    vuln.states
-        .iter()
-        .copied()
-        .find(|s| !matches!(s, FixState::Fixed | FixState::NotAffected))
-        .unwrap_or(FixState::Unfixed)
-}
-
 /// The straightforward matcher: every package looked up on its own, every advisory fetched on
 /// its own, versions parsed per advisory. Same report as [`super::scan`], slower; kept as the
 /// reference that one is checked and measured against.
@@ -368,36 +303,6 @@ pub fn scan(
         expired_ignores: Vec::new(),
         warnings: warnings(&matcher),
     })
-}
-
-fn finding(package: &Package, key: &MatchKey, r: &Resolved, options: &ScanOptions) -> Finding {
-    Finding {
-        id: r.vuln.primary.clone(),
-        aliases: r.vuln.aliases.iter().cloned().collect(),
-        summary: r.summary.clone(),
-        package: FindingPackage {
-            id: package.id.clone(),
-            name: package.name.clone(),
-            version: package.version.clone(),
-            ecosystem: package.ecosystem,
-            purl: package.purl.clone(),
-            locations: package.locations.clone(),
-            matched_as: key.clone(),
-        },
-        severity: r.severity,
-        severity_origin: r.origin.clone(),
-        cvss_score: r.cvss,
-        fixed_version: r.vuln.fixed.clone(),
-        fix_state: fix_state(&r.vuln),
-        kev: r.kev.clone(),
-        epss: r.epss,
-        remediation: options
-            .deadlines
-            .remediation(r.kev.is_some(), r.severity, options.now),
-        suppression: None,
-        data_sources: r.vuln.sources.iter().cloned().collect(),
-        references: r.vuln.references.clone(),
-    }
 }
 
 fn warnings(m: &Matcher<'_>) -> Vec<String> {
