@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod debian;
+pub mod distribution;
 pub mod layers;
 pub mod registry;
 pub mod skopeo;

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use seatbelt_test::distribution;
 use seatbelt_test::layers::{config_and_manifest, sha256, Blob, Layer};
 use seatbelt_test::registry::DockerRegistry;
 use seatbelt_test::tools::cosign;
@@ -177,7 +178,7 @@ fn cosign_verifies_what_seatbelt_attested() {
         assert_eq!(written["digest"], digest.as_str());
     }
     let tag = format!("sha256-{}.att", &digest["sha256:".len()..]);
-    let manifest: Value = serde_json::from_slice(&http_get(
+    let manifest: Value = serde_json::from_slice(&distribution::get(
         registry.host(),
         &format!("att/a/manifests/{tag}"),
     ))
@@ -433,7 +434,7 @@ fn attest_vuln(dir: &Path, host: &str, repo: &str, digest: &str) -> (Value, Stri
         dir,
     );
     let tag = format!("sha256-{}.att", &digest["sha256:".len()..]);
-    let manifest = http_get(host, &format!("{repo}/manifests/{tag}"));
+    let manifest = distribution::get(host, &format!("{repo}/manifests/{tag}"));
     (serde_json::from_slice(&manifest).unwrap(), tag)
 }
 
@@ -451,11 +452,11 @@ fn forged_attestations_fail_verification() {
     let (manifest, tag_a) = attest_vuln(dir, host, "neg/a", &a);
     assert_eq!(verify(dir, "k.pub", "vuln", &image_a, &[]).0, 0);
     let layer = manifest["layers"][0].clone();
-    let envelope_bytes = http_get(
+    let envelope_bytes = distribution::get(
         host,
         &format!("neg/a/blobs/{}", layer["digest"].as_str().unwrap()),
     );
-    let config = http_get(
+    let config = distribution::get(
         host,
         &format!(
             "neg/a/blobs/{}",
@@ -467,7 +468,7 @@ fn forged_attestations_fail_verification() {
     // the signed statement says vuln.
     let mut retyped = manifest.clone();
     retyped["layers"][0]["annotations"]["predicateType"] = json!("https://cyclonedx.org/bom");
-    http_put_manifest(host, "neg/a", &tag_a, retyped.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/a", &tag_a, retyped.to_string().as_bytes());
     let (code, report) = verify(dir, "k.pub", "cyclonedx", &image_a, &[]);
     assert_eq!(code, 1, "{report}");
     assert!(
@@ -476,13 +477,13 @@ fn forged_attestations_fail_verification() {
         "{report}"
     );
     assert!(cosign_verifies(dir, "k.pub", "cyclonedx", &image_a).is_none());
-    http_put_manifest(host, "neg/a", &tag_a, manifest.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/a", &tag_a, manifest.to_string().as_bytes());
 
     // a's attestation moved to b's .att tag: the statement's subject is a.
-    http_post_blob(host, "neg/b", &envelope_bytes);
-    http_post_blob(host, "neg/b", &config);
+    distribution::post_blob(host, "neg/b", &envelope_bytes);
+    distribution::post_blob(host, "neg/b", &config);
     let tag_b = format!("sha256-{}.att", &b["sha256:".len()..]);
-    http_put_manifest(host, "neg/b", &tag_b, manifest.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/b", &tag_b, manifest.to_string().as_bytes());
     let (code, report) = verify(dir, "k.pub", "vuln", &image_b, &[]);
     assert_eq!(code, 1, "{report}");
     assert!(reason(&report, 0).contains("not this image"), "{report}");
@@ -517,11 +518,11 @@ fn forged_attestations_fail_verification() {
 /// Stores `envelope` as the only layer of `manifest` (keeping its annotations) at `tag`.
 fn put_envelope(host: &str, repo: &str, tag: &str, manifest: &Value, envelope: &Value) {
     let bytes = envelope.to_string().into_bytes();
-    let digest = http_post_blob(host, repo, &bytes);
+    let digest = distribution::post_blob(host, repo, &bytes);
     let mut forged = manifest.clone();
     forged["layers"][0]["digest"] = json!(digest);
     forged["layers"][0]["size"] = json!(bytes.len());
-    http_put_manifest(host, repo, tag, forged.to_string().as_bytes());
+    distribution::put_manifest(host, repo, tag, forged.to_string().as_bytes());
 }
 
 #[test]
@@ -561,7 +562,7 @@ fn oversized_and_overfull_attestations_are_bounded_errors() {
 
     // A real 100 MiB envelope layer, described truthfully: refused by its size, unread.
     let huge = vec![b' '; 100 * 1024 * 1024];
-    let huge_digest = http_post_blob(host, "big/a", &huge);
+    let huge_digest = distribution::post_blob(host, "big/a", &huge);
     let mut big = manifest.clone();
     big["layers"][0]["digest"] = json!(huge_digest);
     big["layers"][0]["size"] = json!(huge.len());
@@ -574,7 +575,7 @@ fn oversized_and_overfull_attestations_are_bounded_errors() {
         .as_array_mut()
         .unwrap()
         .push(manifest["layers"][0].clone());
-    http_put_manifest(host, "big/a", &tag, big.to_string().as_bytes());
+    distribution::put_manifest(host, "big/a", &tag, big.to_string().as_bytes());
     let (code, report) = verify(dir, "k.pub", "vuln", &image, &[]);
     assert_eq!(code, 0, "the good attestation still verifies: {report}");
     assert!(
@@ -587,7 +588,7 @@ fn oversized_and_overfull_attestations_are_bounded_errors() {
     // 10,000 layers: a clear error before any is fetched.
     let mut many = manifest.clone();
     many["layers"] = json!(vec![manifest["layers"][0].clone(); 10_000]);
-    http_put_manifest(host, "big/a", &tag, many.to_string().as_bytes());
+    distribution::put_manifest(host, "big/a", &tag, many.to_string().as_bytes());
     let out = run(
         &seatbelt_bin(),
         &[
@@ -794,54 +795,6 @@ fn copy_and_provenance_emit_slsa_v1() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a copy of"));
-}
-
-fn http_get(host: &str, path: &str) -> Vec<u8> {
-    let response = reqwest::blocking::Client::new()
-        .get(format!("http://{host}/v2/{path}"))
-        .header("Accept", "application/vnd.oci.image.manifest.v1+json")
-        .send()
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {:?}",
-        response.status()
-    );
-    response.bytes().unwrap().to_vec()
-}
-
-fn http_put_manifest(host: &str, repo: &str, tag: &str, bytes: &[u8]) {
-    let response = reqwest::blocking::Client::new()
-        .put(format!("http://{host}/v2/{repo}/manifests/{tag}"))
-        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-        .body(bytes.to_vec())
-        .send()
-        .unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-}
-
-fn http_post_blob(host: &str, repo: &str, bytes: &[u8]) -> String {
-    let client = reqwest::blocking::Client::new();
-    let digest = sha256(bytes);
-    let response = client
-        .post(format!("http://{host}/v2/{repo}/blobs/uploads/"))
-        .send()
-        .unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-    let location = response.headers()["location"].to_str().unwrap().to_string();
-    let location = if location.starts_with("http") {
-        location
-    } else {
-        format!("http://{host}{location}")
-    };
-    let separator = if location.contains('?') { '&' } else { '?' };
-    let response = client
-        .put(format!("{location}{separator}digest={digest}"))
-        .body(bytes.to_vec())
-        .send()
-        .unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-    digest
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {

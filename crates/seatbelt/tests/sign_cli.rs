@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use seatbelt_test::distribution;
 use seatbelt_test::layers::{config_and_manifest, sha256, Blob, Layer};
 use seatbelt_test::registry::DockerRegistry;
 use seatbelt_test::tools::cosign;
@@ -94,56 +95,6 @@ fn verify_seatbelt(work: &Path, key: &str, image: &str, extra: &[&str]) -> (i32,
     let report = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("verify output is not JSON ({e})"));
     (code, report)
-}
-
-/// The registry blob/manifest endpoints, for tampering like a hostile registry would.
-fn http_put_manifest(host: &str, repo: &str, tag: &str, bytes: &[u8]) {
-    let url = format!("http://{host}/v2/{repo}/manifests/{tag}");
-    let client = reqwest::blocking::Client::new();
-    let response = client
-        .put(url)
-        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-        .body(bytes.to_vec())
-        .send()
-        .unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-}
-
-fn http_get(host: &str, path: &str) -> Vec<u8> {
-    let url = format!("http://{host}/v2/{path}");
-    let response = reqwest::blocking::Client::new()
-        .get(url)
-        .header("Accept", "application/vnd.oci.image.manifest.v1+json")
-        .send()
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {:?}",
-        response.status()
-    );
-    response.bytes().unwrap().to_vec()
-}
-
-fn http_post_blob(host: &str, repo: &str, bytes: &[u8]) -> String {
-    let client = reqwest::blocking::Client::new();
-    let digest = sha256(bytes);
-    let url = format!("http://{host}/v2/{repo}/blobs/uploads/");
-    let response = client.post(url).send().unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-    let location = response.headers()["location"].to_str().unwrap().to_string();
-    let location = if location.starts_with("http") {
-        location
-    } else {
-        format!("http://{host}{location}")
-    };
-    let separator = if location.contains('?') { '&' } else { '?' };
-    let response = client
-        .put(format!("{location}{separator}digest={digest}"))
-        .body(bytes.to_vec())
-        .send()
-        .unwrap();
-    assert!(response.status().is_success(), "{:?}", response.status());
-    digest
 }
 
 #[test]
@@ -250,17 +201,17 @@ fn tampering_fails_verification() {
 
     let tag_a = format!("sha256-{}.sig", &a["sha256:".len()..]);
     let tag_b = format!("sha256-{}.sig", &b["sha256:".len()..]);
-    let sig_manifest = http_get(host, &format!("neg/a/manifests/{tag_a}"));
+    let sig_manifest = distribution::get(host, &format!("neg/a/manifests/{tag_a}"));
     let manifest: Value = serde_json::from_slice(&sig_manifest).unwrap();
     let layer = &manifest["layers"][0];
     let payload_digest = layer["digest"].as_str().unwrap();
-    let payload = http_get(host, &format!("neg/a/blobs/{payload_digest}"));
+    let payload = distribution::get(host, &format!("neg/a/blobs/{payload_digest}"));
 
     // The signature moved to another image's .sig tag (another repository): the payload signs
     // a's digest and repository, so b does not verify — with seatbelt or cosign.
     for blob in [
         &payload,
-        &http_get(
+        &distribution::get(
             host,
             &format!(
                 "neg/a/blobs/{}",
@@ -268,9 +219,9 @@ fn tampering_fails_verification() {
             ),
         ),
     ] {
-        http_post_blob(host, "neg/b", blob);
+        distribution::post_blob(host, "neg/b", blob);
     }
-    http_put_manifest(host, "neg/b", &tag_b, &sig_manifest);
+    distribution::put_manifest(host, "neg/b", &tag_b, &sig_manifest);
     let (code, report) = verify_seatbelt(dir, "k.pub", &image_b, &[]);
     assert_eq!(code, 1, "{report}");
     assert!(
@@ -287,11 +238,11 @@ fn tampering_fails_verification() {
 
     // A tampered payload (a's signature over b's digest): the signature no longer matches.
     let forged = String::from_utf8(payload.clone()).unwrap().replace(&a, &b);
-    let forged_digest = http_post_blob(host, "neg/b", forged.as_bytes());
+    let forged_digest = distribution::post_blob(host, "neg/b", forged.as_bytes());
     let mut tampered = manifest.clone();
     tampered["layers"][0]["digest"] = Value::from(forged_digest);
     tampered["layers"][0]["size"] = Value::from(forged.len());
-    http_put_manifest(host, "neg/b", &tag_b, tampered.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/b", &tag_b, tampered.to_string().as_bytes());
     let (code, report) = verify_seatbelt(dir, "k.pub", &image_b, &[]);
     assert_eq!(code, 1, "{report}");
     assert!(report["signatures"][0]["reason"]
@@ -310,13 +261,13 @@ fn tampering_fails_verification() {
     raw[last] ^= 1;
     flipped["layers"][0]["annotations"]["dev.cosignproject.cosign/signature"] =
         Value::from(base64_encode(&raw));
-    http_put_manifest(host, "neg/a", &tag_a, flipped.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/a", &tag_a, flipped.to_string().as_bytes());
     assert_eq!(verify_seatbelt(dir, "k.pub", &image_a, &[]).0, 1);
 
     // A payload for another digest, validly signed: b's digest signed, stored under a's tag.
-    http_put_manifest(host, "neg/a", &tag_a, &sig_manifest);
+    distribution::put_manifest(host, "neg/a", &tag_a, &sig_manifest);
     seatbelt(&["sign", "--key", "k.key", &image_b], dir);
-    let b_manifest = http_get(host, &format!("neg/b/manifests/{tag_b}"));
+    let b_manifest = distribution::get(host, &format!("neg/b/manifests/{tag_b}"));
     let b_manifest: Value = serde_json::from_slice(&b_manifest).unwrap();
     let b_layer = b_manifest["layers"]
         .as_array()
@@ -324,14 +275,14 @@ fn tampering_fails_verification() {
         .last()
         .unwrap()
         .clone();
-    let b_payload = http_get(
+    let b_payload = distribution::get(
         host,
         &format!("neg/b/blobs/{}", b_layer["digest"].as_str().unwrap()),
     );
-    http_post_blob(host, "neg/a", &b_payload);
+    distribution::post_blob(host, "neg/a", &b_payload);
     let mut swapped = manifest.clone();
     swapped["layers"][0] = b_layer;
-    http_put_manifest(host, "neg/a", &tag_a, swapped.to_string().as_bytes());
+    distribution::put_manifest(host, "neg/a", &tag_a, swapped.to_string().as_bytes());
     let (code, report) = verify_seatbelt(dir, "k.pub", &image_a, &[]);
     assert_eq!(code, 1, "{report}");
     assert!(report["signatures"][0]["reason"]
@@ -376,16 +327,16 @@ fn too_many_signatures_is_a_clear_error() {
     let registry = DockerRegistry::start();
     let host = registry.host();
     let digest = push(dir, &format!("{host}/many/a:1"), "many");
-    let payload = http_post_blob(host, "many/a", b"{}");
+    let payload = distribution::post_blob(host, "many/a", b"{}");
     let layer = serde_json::json!({"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
         "size": 2, "digest": payload, "annotations": {"dev.cosignproject.cosign/signature": "AA=="}});
-    let config = http_post_blob(host, "many/a", b"{}");
+    let config = distribution::post_blob(host, "many/a", b"{}");
     let manifest = serde_json::json!({"schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": config},
         "layers": vec![layer; 10_000]});
     let tag = format!("sha256-{}.sig", &digest["sha256:".len()..]);
-    http_put_manifest(host, "many/a", &tag, manifest.to_string().as_bytes());
+    distribution::put_manifest(host, "many/a", &tag, manifest.to_string().as_bytes());
     seatbelt(&["key", "generate", "--output-prefix", "k"], dir);
     let out = run(
         &seatbelt_bin(),
@@ -495,8 +446,11 @@ fn referrers_interop_with_cosign_both_ways() {
         host,
         &format!("ref/a/manifests/sha256-{hex_a}.sig")
     ));
-    let stored: Value =
-        serde_json::from_slice(&http_get(host, &format!("ref/a/manifests/{referrer}"))).unwrap();
+    let stored: Value = serde_json::from_slice(&distribution::get(
+        host,
+        &format!("ref/a/manifests/{referrer}"),
+    ))
+    .unwrap();
     assert_eq!(stored["subject"]["digest"], a.as_str());
     assert_eq!(
         stored["config"]["mediaType"],
@@ -708,15 +662,18 @@ fn skopeo_policy_accepts_seatbelt_signatures_and_rejects_tampered_ones() {
 
     // Flip one bit of the signature: skopeo must refuse.
     let tag = format!("sha256-{}.sig", &signed["sha256:".len()..]);
-    let manifest: Value =
-        serde_json::from_slice(&http_get(host, &format!("skopeo/app/manifests/{tag}"))).unwrap();
+    let manifest: Value = serde_json::from_slice(&distribution::get(
+        host,
+        &format!("skopeo/app/manifests/{tag}"),
+    ))
+    .unwrap();
     let key = "dev.cosignproject.cosign/signature";
     let mut raw = base64_decode(manifest["layers"][0]["annotations"][key].as_str().unwrap());
     let last = raw.len() - 1;
     raw[last] ^= 1;
     let mut tampered = manifest.clone();
     tampered["layers"][0]["annotations"][key] = Value::from(base64_encode(&raw));
-    http_put_manifest(host, "skopeo/app", &tag, tampered.to_string().as_bytes());
+    distribution::put_manifest(host, "skopeo/app", &tag, tampered.to_string().as_bytes());
     let out = copy("signed", "tampered");
     assert!(
         !out.status.success(),
@@ -726,7 +683,7 @@ fn skopeo_policy_accepts_seatbelt_signatures_and_rejects_tampered_ones() {
     assert!(err.to_lowercase().contains("signature"), "{err}");
 
     // The untampered signature is accepted again: the refusal was about the flipped bit.
-    http_put_manifest(
+    distribution::put_manifest(
         host,
         "skopeo/app",
         &tag,
@@ -752,13 +709,13 @@ fn skopeo_policy_accepts_seatbelt_signatures_and_rejects_tampered_ones() {
         manifest["config"]["digest"].as_str().unwrap(),
         manifest["layers"][0]["digest"].as_str().unwrap(),
     ] {
-        http_post_blob(
+        distribution::post_blob(
             host,
             "skopeo/other",
-            &http_get(host, &format!("skopeo/app/blobs/{digest}")),
+            &distribution::get(host, &format!("skopeo/app/blobs/{digest}")),
         );
     }
-    http_put_manifest(
+    distribution::put_manifest(
         host,
         "skopeo/other",
         &tag,

@@ -1,0 +1,63 @@
+//! Raw Distribution API calls against a loopback registry, for tests that plant or tamper with
+//! what a registry stores behind seatbelt's back (forged signatures, moved attestations).
+//! Each call panics with the status when the registry refuses: that is a broken test setup.
+
+use reqwest::blocking::Client;
+
+use crate::layers::sha256;
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+
+/// `GET /v2/{path}` (a manifest or blob path) as an OCI manifest; the body.
+pub fn get(host: &str, path: &str) -> Vec<u8> {
+    let response = Client::new()
+        .get(format!("http://{host}/v2/{path}"))
+        .header("Accept", OCI_MANIFEST)
+        .send()
+        .expect("the registry answers");
+    assert!(
+        response.status().is_success(),
+        "{path}: {:?}",
+        response.status()
+    );
+    response.bytes().expect("a body").to_vec()
+}
+
+/// `PUT` an OCI manifest at `repo:tag`.
+pub fn put_manifest(host: &str, repo: &str, tag: &str, bytes: &[u8]) {
+    let response = Client::new()
+        .put(format!("http://{host}/v2/{repo}/manifests/{tag}"))
+        .header("Content-Type", OCI_MANIFEST)
+        .body(bytes.to_vec())
+        .send()
+        .expect("the registry answers");
+    assert!(response.status().is_success(), "{:?}", response.status());
+}
+
+/// Uploads a blob to `repo` (monolithic POST + PUT); its digest.
+pub fn post_blob(host: &str, repo: &str, bytes: &[u8]) -> String {
+    let client = Client::new();
+    let digest = sha256(bytes);
+    let response = client
+        .post(format!("http://{host}/v2/{repo}/blobs/uploads/"))
+        .send()
+        .expect("the registry answers");
+    assert!(response.status().is_success(), "{:?}", response.status());
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("an ASCII upload location")
+        .to_string();
+    let location = if location.starts_with("http") {
+        location
+    } else {
+        format!("http://{host}{location}")
+    };
+    let separator = if location.contains('?') { '&' } else { '?' };
+    let response = client
+        .put(format!("{location}{separator}digest={digest}"))
+        .body(bytes.to_vec())
+        .send()
+        .expect("the registry answers");
+    assert!(response.status().is_success(), "{:?}", response.status());
+    digest
+}
