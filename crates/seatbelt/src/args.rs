@@ -579,6 +579,7 @@ pub(crate) struct DbUpdateArgs {
     /// Refuse any source without a `SOURCE.sig` (cosign sign-blob signature) valid for this public key.
     #[arg(long, value_name = "PUB", env = "SEATBELT_DB_KEY")]
     pub(crate) db_key: Option<PathBuf>,
+
     /// Build the DB from the downloads alone instead of adding them to the current one
     /// (which keeps what `db import` added).
     #[arg(long)]
