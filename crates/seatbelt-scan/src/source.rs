@@ -43,6 +43,11 @@ pub trait AdvisorySource {
     fn epss_many(&self, cves: &[&str]) -> Result<Vec<Option<Epss>>, SourceError> {
         cves.iter().map(|cve| self.epss(cve)).collect()
     }
+    /// A second handle on the same data that another thread may own (a DB opens a second
+    /// read-only connection), so a large scan can match on two cores; `None` keeps it on one.
+    fn fork(&self) -> Option<Box<dyn AdvisorySource + Send>> {
+        None
+    }
 }
 
 impl AdvisorySource for VulnDb {
@@ -73,6 +78,15 @@ impl AdvisorySource for VulnDb {
     }
     fn epss_many(&self, cves: &[&str]) -> Result<Vec<Option<Epss>>, SourceError> {
         Ok(VulnDb::epss_many(self, cves)?)
+    }
+    fn fork(&self) -> Option<Box<dyn AdvisorySource + Send>> {
+        match self.reopen() {
+            Ok(db) => Some(Box::new(db)),
+            Err(err) => {
+                tracing::debug!("matching on one thread: {err}");
+                None
+            }
+        }
     }
 }
 

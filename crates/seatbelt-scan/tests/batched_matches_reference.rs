@@ -30,8 +30,9 @@ impl Rng {
     }
 }
 
-const PACKAGES_PER_ECOSYSTEM: u64 = 40;
-const ADVISORIES: u64 = 400;
+// Over 512 distinct keys in all, so the scan splits across two threads (when it has two cores).
+const PACKAGES_PER_ECOSYSTEM: u64 = 160;
+const ADVISORIES: u64 = 1600;
 
 fn deb_version(rng: &mut Rng) -> String {
     match rng.below(10) {

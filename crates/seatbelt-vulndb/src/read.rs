@@ -33,12 +33,29 @@ pub struct VulnDb {
     path: PathBuf,
     schema_version: u32,
     built_at: String,
+    /// The file's identity when opened (see [`VulnDb::reopen`]).
+    file_id: Option<(u64, u64)>,
+}
+
+/// Device and inode of `path`: an update renames a new file over the old one, which changes it.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl VulnDb {
     /// Opens the DB at `path`, refusing a missing file, a file that is not a seatbelt DB, and a
     /// schema this build does not read.
     pub fn open(path: &Path) -> Result<VulnDb, DbError> {
+        let file_id = file_id(path);
         match std::fs::metadata(path) {
             Ok(m) if m.is_file() => {}
             Ok(_) => {
@@ -89,7 +106,21 @@ impl VulnDb {
             path: path.to_path_buf(),
             schema_version,
             built_at,
+            file_id,
         })
+    }
+
+    /// A second connection to the same DB (for a second thread). Refused when the file was
+    /// replaced since this one was opened: both must answer from the same data.
+    pub fn reopen(&self) -> Result<VulnDb, DbError> {
+        let other = VulnDb::open(&self.path)?;
+        if other.built_at != self.built_at || other.file_id != self.file_id {
+            return Err(DbError::Corrupt {
+                path: self.path.clone(),
+                reason: "the DB was replaced while in use; open it again".into(),
+            });
+        }
+        Ok(other)
     }
 
     /// `$SEATBELT_DB`, else `$XDG_CACHE_HOME/seatbelt/db`, else `~/.cache/seatbelt/db`.

@@ -122,6 +122,22 @@ fn imports_every_format_and_answers_lookups() {
 }
 
 #[test]
+fn a_second_connection_answers_from_the_same_file_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_path, _) = build(dir.path());
+    let db = VulnDb::open(&db_path).unwrap();
+    let second = db.reopen().unwrap();
+    assert_eq!(
+        second.affected("Debian:12", "examplelib").unwrap(),
+        db.affected("Debian:12", "examplelib").unwrap()
+    );
+    // An update renames a new file over the open one: a scan must not mix the two.
+    import(&db_path, &[fixtures()], &ImportOptions::default()).unwrap();
+    let err = db.reopen().unwrap_err();
+    assert!(err.to_string().contains("replaced"), "{err}");
+}
+
+#[test]
 fn reimport_replaces_instead_of_duplicating() {
     let dir = tempfile::tempdir().unwrap();
     let (db_path, _) = build(dir.path());

@@ -30,6 +30,12 @@ pub fn cves(advisory: &Advisory) -> BTreeSet<&str> {
         .collect()
 }
 
+/// Whether `advisory` stands for several vulnerabilities (a DSA fixing several CVEs), so
+/// [`identities`] gives one shared identity per CVE.
+pub fn is_shared(advisory: &Advisory) -> bool {
+    !is_cve(&advisory.id) && cves(advisory).len() > 1
+}
+
 /// One vulnerability an advisory stands for: the id to report and the ids to merge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

@@ -28,7 +28,9 @@ use seatbelt_vulndb::{Advisory, Affected, KevEntry};
 use crate::cvss::{base_score, CvssError, CvssScore};
 use crate::deadline::DeadlinePolicy;
 use crate::error::ScanError;
-use crate::report::{Epss, Finding, FindingPackage, Kev, MatchKey, Report, SeverityOrigin};
+use crate::report::{
+    Epss, Finding, FindingPackage, Kev, MatchKey, Remediation, Report, SeverityOrigin,
+};
 use crate::source::AdvisorySource;
 
 pub use reference::scan as scan_unbatched;
@@ -58,6 +60,13 @@ struct Tally {
 }
 
 impl Tally {
+    /// Counts `later`'s problems after this one's.
+    fn absorb(&mut self, later: Tally) {
+        self.count += later.count;
+        let room = WARNING_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(later.examples.into_iter().take(room));
+    }
+
     fn add(&mut self, example: impl FnOnce() -> String) {
         self.count += 1;
         if self.examples.len() < WARNING_EXAMPLES {
@@ -103,6 +112,21 @@ struct Problems {
     no_scheme: BTreeMap<String, usize>,
 }
 
+impl Problems {
+    /// Counts `later`'s problems after this one's.
+    fn absorb(&mut self, later: Problems) {
+        self.invalid_installed.absorb(later.invalid_installed);
+        self.invalid_data.absorb(later.invalid_data);
+        self.invalid_cvss.absorb(later.invalid_cvss);
+        for (what, n) in later.no_release {
+            *self.no_release.entry(what).or_default() += n;
+        }
+        for (eco, n) in later.no_scheme {
+            *self.no_scheme.entry(eco).or_default() += n;
+        }
+    }
+}
+
 /// One distinct lookup key of the SBOM.
 struct Key {
     key: MatchKey,
@@ -113,7 +137,7 @@ struct Key {
     /// Per record: `Ok(Some(fix))` affected, `Ok(None)` not affected, `Err` bad data.
     verdicts: Vec<Result<Option<Option<String>>, String>>,
     vulns: Vec<Vuln>,
-    resolved: Rc<Vec<Resolved>>,
+    resolved: Vec<Resolved>,
 }
 
 /// Advisories fetched so far (`None`: not in the source), shared by every key naming them.
@@ -339,10 +363,12 @@ impl Resolver<'_> {
             &advisories,
             &vuln.vendor_ratings,
             &mut |vector| {
-                scores
-                    .entry(vector.to_string())
-                    .or_insert_with(|| base_score(vector))
-                    .clone()
+                if let Some(known) = scores.get(vector) {
+                    return known.clone();
+                }
+                let score = base_score(vector);
+                scores.insert(vector.to_string(), score.clone());
+                score
             },
             &mut |vector, id, err| {
                 problems
@@ -453,17 +479,32 @@ fn match_chunk(
     }
 
     // Phase 3: advisories of the records that matter (a hit, or bad data to report unless
-    // the advisory is withdrawn), then the vulnerabilities of each key.
+    // the advisory is withdrawn), then the vulnerabilities of each key. A key's records that
+    // did not hit matter only when a hit advisory covers several CVEs (a DSA): a per-CVE
+    // record clearing one of them then overrides it (see `fold`); otherwise their ids are
+    // never reported and fetching them would only cost lookups.
     let mut advisories = Advisories::default();
-    let needed = keys.iter().flat_map(|key| {
-        let any_hit = key.verdicts.iter().any(|v| matches!(v, Ok(Some(_))));
+    let hit_or_bad = keys.iter().flat_map(|key| {
         key.records
             .iter()
             .zip(&key.verdicts)
-            .filter(move |(_, v)| any_hit || v.is_err())
+            .filter(|(_, v)| !matches!(v, Ok(None)))
             .map(|(r, _)| r.advisory_id.as_str())
     });
-    advisories.fetch(source, needed)?;
+    advisories.fetch(source, hit_or_bad)?;
+    let clearing = keys
+        .iter()
+        .filter(|key| {
+            key.records.iter().zip(&key.verdicts).any(|(r, v)| {
+                matches!(v, Ok(Some(_)))
+                    && advisories
+                        .get(&r.advisory_id)
+                        .is_some_and(|a| identity::is_shared(&a))
+            })
+        })
+        .flat_map(|key| key.records.iter().map(|r| r.advisory_id.as_str()))
+        .collect::<Vec<_>>();
+    advisories.fetch(source, clearing)?;
     for key in keys.iter_mut() {
         // Nothing hit and nothing to report: folding would only build the "clear" set.
         if key.verdicts.iter().any(|v| !matches!(v, Ok(None))) {
@@ -502,15 +543,61 @@ fn match_chunk(
     };
     for key in keys.iter_mut() {
         let vulns = std::mem::take(&mut key.vulns);
-        key.resolved = Rc::new(
-            vulns
-                .into_iter()
-                .map(|v| resolver.resolve(v, problems))
-                .collect(),
-        );
+        key.resolved = vulns
+            .into_iter()
+            .map(|v| resolver.resolve(v, problems))
+            .collect();
         key.records = Vec::new();
         key.verdicts = Vec::new();
     }
+    Ok(())
+}
+
+/// Phases 2-5 for every key, a chunk at a time: each lookup is still one query per chunk,
+/// while what a chunk holds (records, advisories) is freed before the next, which keeps the
+/// heap small; holding a whole 10,000-package scan's records at once made the allocator, not
+/// the lookups, the cost.
+fn match_in_chunks(
+    keys: &mut [Key],
+    source: &dyn AdvisorySource,
+    problems: &mut Problems,
+) -> Result<(), ScanError> {
+    let mut scores = HashMap::new();
+    for chunk in keys.chunks_mut(CHUNK_KEYS) {
+        match_chunk(chunk, source, problems, &mut scores)?;
+    }
+    Ok(())
+}
+
+/// [`match_in_chunks`], on two threads when there is more than one chunk, a second core and
+/// a second handle on the source: the second half of the keys goes to the other thread.
+/// Each key's result depends on nothing else, and the second half's problems are tallied
+/// after the first half's, so the report is the one a single thread gives.
+fn match_keys(
+    keys: &mut [Key],
+    source: &dyn AdvisorySource,
+    problems: &mut Problems,
+) -> Result<(), ScanError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let forked = (keys.len() > CHUNK_KEYS && cores > 1)
+        .then(|| source.fork())
+        .flatten();
+    let Some(forked) = forked else {
+        return match_in_chunks(keys, source, problems);
+    };
+    let (first, second) = keys.split_at_mut(keys.len().div_ceil(2));
+    let theirs = std::thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let mut theirs = Problems::default();
+            match_in_chunks(second, &*forked, &mut theirs).map(|()| theirs)
+        });
+        let mine = match_in_chunks(first, source, problems);
+        let theirs = worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        mine.and(theirs)
+    })?;
+    problems.absorb(theirs);
     Ok(())
 }
 
@@ -563,7 +650,7 @@ pub fn scan(
                     records: Vec::new(),
                     verdicts: Vec::new(),
                     vulns: Vec::new(),
-                    resolved: Rc::new(Vec::new()),
+                    resolved: Vec::new(),
                 });
                 key_index.insert(key, keys.len() - 1);
                 keys.len() - 1
@@ -573,14 +660,7 @@ pub fn scan(
     }
     drop(key_index);
 
-    // Phases 2-5 a chunk of keys at a time: each lookup is still one query per chunk, while
-    // what a chunk holds (records, advisories) is freed before the next, which keeps the
-    // heap small; holding a whole 10,000-package scan's records at once made the allocator,
-    // not the lookups, the cost.
-    let mut scores = HashMap::new();
-    for chunk in keys.chunks_mut(CHUNK_KEYS) {
-        match_chunk(chunk, source, &mut problems, &mut scores)?;
-    }
+    match_keys(&mut keys, source, &mut problems)?;
 
     let total = package_keys
         .iter()
@@ -588,10 +668,20 @@ pub fn scan(
         .map(|key| key.resolved.len())
         .sum();
     let mut findings = Vec::with_capacity(total);
+    // A deadline depends only on these two (and `now`): computed once each, not per finding.
+    let mut remediations: HashMap<(bool, Severity), Remediation> = HashMap::new();
     for (package, index) in &package_keys {
         if let Some(key) = keys.get(*index) {
-            for r in key.resolved.iter() {
-                findings.push(finding(package, &key.key, r, options));
+            for r in &key.resolved {
+                let remediation = remediations
+                    .entry((r.kev.is_some(), r.severity))
+                    .or_insert_with(|| {
+                        options
+                            .deadlines
+                            .remediation(r.kev.is_some(), r.severity, options.now)
+                    })
+                    .clone();
+                findings.push(finding(package, &key.key, r, remediation));
             }
         }
     }
@@ -607,7 +697,7 @@ pub fn scan(
     })
 }
 
-fn finding(package: &Package, key: &MatchKey, r: &Resolved, options: &ScanOptions) -> Finding {
+fn finding(package: &Package, key: &MatchKey, r: &Resolved, remediation: Remediation) -> Finding {
     Finding {
         id: r.vuln.primary.clone(),
         aliases: r.vuln.aliases.iter().cloned().collect(),
@@ -628,9 +718,7 @@ fn finding(package: &Package, key: &MatchKey, r: &Resolved, options: &ScanOption
         fix_state: fix_state(&r.vuln),
         kev: r.kev.clone(),
         epss: r.epss,
-        remediation: options
-            .deadlines
-            .remediation(r.kev.is_some(), r.severity, options.now),
+        remediation,
         suppression: None,
         data_sources: r.vuln.sources.iter().cloned().collect(),
         references: r.vuln.references.clone(),

@@ -290,7 +290,11 @@ pub fn scan(
             }
         };
         for r in resolved.iter() {
-            findings.push(finding(package, &key, r, options));
+            let remediation =
+                options
+                    .deadlines
+                    .remediation(r.kev.is_some(), r.severity, options.now);
+            findings.push(finding(package, &key, r, remediation));
         }
     }
     Ok(Report {
