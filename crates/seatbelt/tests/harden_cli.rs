@@ -218,9 +218,10 @@ fn sandbox(
     ]);
     let mut cmd = match seccomp.filter(|_| kernel_has_seccomp()) {
         Some(bpf) => {
-            args.extend(["--seccomp".into(), "10".into()]);
+            // fd 9: POSIX shells (dash) redirect only single-digit descriptors.
+            args.extend(["--seccomp".into(), "9".into()]);
             let mut cmd = Command::new("sh");
-            cmd.args(["-c", "exec bwrap \"$@\" 10<\"$SEATBELT_TEST_BPF\"", "sh"]);
+            cmd.args(["-c", "exec bwrap \"$@\" 9<\"$SEATBELT_TEST_BPF\"", "sh"]);
             cmd.env("SEATBELT_TEST_BPF", bpf);
             cmd
         }
@@ -244,7 +245,7 @@ fn kernel_has_seccomp() -> bool {
         insn.extend_from_slice(&0x7fff_0000u32.to_ne_bytes());
         std::fs::write(&allow_all, insn).unwrap();
         let ok = Command::new("sh")
-            .args(["-c", "exec bwrap --ro-bind / / --dev /dev --seccomp 10 -- true 10<\"$0\""])
+            .args(["-c", "exec bwrap --ro-bind / / --dev /dev --seccomp 9 -- true 9<\"$0\""])
             .arg(&allow_all)
             .output()
             .is_ok_and(|o| o.status.success());
