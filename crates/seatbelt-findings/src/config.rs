@@ -114,6 +114,9 @@ struct RawConfig {
     label_schema: BTreeMap<String, String>,
     #[serde(default)]
     strict_labels: bool,
+    // `scan:` (deadlines) is `seatbelt scan`'s section of the same file, read by seatbelt-scan.
+    #[serde(default, rename = "scan")]
+    _scan: IgnoredAny,
     // hadolint keys that do not apply to seatbelt: accepted so a `.hadolint.yaml` loads as is.
     #[serde(default, rename = "format")]
     _format: IgnoredAny,

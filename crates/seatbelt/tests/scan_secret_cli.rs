@@ -195,6 +195,63 @@ fn secret_alone_needs_no_db_and_names_the_layer_that_holds_the_deleted_file() {
 }
 
 #[test]
+fn the_config_files_secret_allow_list_applies_to_scan_as_to_audit() {
+    let f = fixture();
+    // One file for every command: `scan:` deadlines beside the `secrets:` allow-list.
+    std::fs::write(
+        f.dir.path().join(".seatbelt.yaml"),
+        "scan:\n  deadlines:\n    high: 3d\nsecrets:\n  allow-paths: [\"/app/deploy.sh\"]\n",
+    )
+    .expect("config");
+    for scanners in ["secret", "vuln,secret"] {
+        let mut args = vec!["scan", "--scanners", scanners, "--format", "json"];
+        let db;
+        if scanners.contains("vuln") {
+            db = database(f.dir.path());
+            args.extend(["--db", &db, "--offline"]);
+        }
+        args.push(&f.reference);
+        let report: Value =
+            serde_json::from_str(&ok(&seatbelt(&args, f.dir.path()))).expect("json");
+        assert!(
+            !report.to_string().contains("/app/deploy.sh"),
+            "{scanners}: allowed path still reported: {report:#}"
+        );
+    }
+    let audit = seatbelt(
+        &[
+            "audit",
+            "--scanners",
+            "secret",
+            "--format",
+            "json",
+            &f.reference,
+        ],
+        f.dir.path(),
+    );
+    let report: Value = serde_json::from_str(&ok(&audit)).expect("json");
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(0),
+        "{report:#}"
+    );
+    // Without the allow-list the secret is found again (the test can fail).
+    std::fs::remove_file(f.dir.path().join(".seatbelt.yaml")).expect("rm");
+    let out = seatbelt(
+        &[
+            "scan",
+            "--scanners",
+            "secret",
+            "--format",
+            "json",
+            &f.reference,
+        ],
+        f.dir.path(),
+    );
+    assert!(ok(&out).contains("/app/deploy.sh"));
+}
+
+#[test]
 fn vuln_and_secret_share_one_report_in_every_format() {
     let f = fixture();
     let db = database(f.dir.path());

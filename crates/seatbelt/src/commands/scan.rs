@@ -127,9 +127,16 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
 fn secrets_only(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
     let image = image_for_secrets(args)?;
     let spinner = spinner(quiet);
-    let secrets = seatbelt_audit::scan_secrets(&image, &[], &[], env!("CARGO_PKG_VERSION"));
+    let config = secrets_config(args)?;
+    let secrets = seatbelt_audit::scan_secrets(
+        &image,
+        &config.secret_allow_values,
+        &config.secret_allow_paths,
+        env!("CARGO_PKG_VERSION"),
+    );
     spinner.finish_and_clear();
-    let secrets = secrets.into_diagnostic()?;
+    let mut secrets = secrets.into_diagnostic()?;
+    config.apply(&mut secrets);
     let format = match args.format {
         ScanFormat::Json => seatbelt_findings::Format::Json,
         ScanFormat::Sarif => seatbelt_findings::Format::Sarif,
@@ -216,8 +223,12 @@ fn sbom(
     } else {
         super::open_image(&args.image, &args.source)?
     };
-    let mut secrets = secret
-        .then(|| seatbelt_audit::SecretScan::new(&image, &[], &[]))
+    let config = secret.then(|| secrets_config(args)).transpose()?;
+    let mut secrets = config
+        .as_ref()
+        .map(|c| {
+            seatbelt_audit::SecretScan::new(&image, &c.secret_allow_values, &c.secret_allow_paths)
+        })
         .transpose()
         .into_diagnostic()?;
     let spinner = spinner(quiet);
@@ -229,10 +240,28 @@ fn sbom(
     let sbom = sbom
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot catalog the packages of {}", args.image))?;
-    Ok((
-        sbom,
-        secrets.map(|s| s.into_report(env!("CARGO_PKG_VERSION"))),
-    ))
+    let secrets = secrets.map(|s| {
+        let mut report = s.into_report(env!("CARGO_PKG_VERSION"));
+        if let Some(config) = &config {
+            config.apply(&mut report);
+        }
+        report
+    });
+    Ok((sbom, secrets))
+}
+
+/// The `secrets:` allow-lists and rule settings for the secret scanner, from the same file
+/// `lint` and `audit` read: `--config`, else `seatbelt.yaml` / `.seatbelt.yaml` here, else
+/// the findings config's own defaults (`.hadolint.yaml`…).
+fn secrets_config(args: &ScanArgs) -> miette::Result<seatbelt_findings::Config> {
+    let explicit = args.config.clone().or_else(|| {
+        DEFAULT_CONFIG_FILES
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+    });
+    let cwd = std::env::current_dir().into_diagnostic()?;
+    seatbelt_findings::load_config(explicit.as_deref(), &cwd).into_diagnostic()
 }
 
 /// Attests the report to the scanned manifest as cosign's `vuln` predicate: scanner, DB and
