@@ -20,5 +20,5 @@ pub use audit::{
     DEFAULT_MAX_IMAGE_AGE_DAYS,
 };
 pub use secret_scan::{
-    merge_json, merge_sarif, scan_secrets, secrets_table, MergeError, SecretScan,
+    merge_json, merge_sarif, scan_secrets, secrets_markdown, secrets_table, MergeError, SecretScan,
 };

@@ -148,6 +148,43 @@ pub fn secrets_table(secrets: &Report) -> Result<Vec<u8>, MergeError> {
     Ok(out)
 }
 
+/// The secret findings as a Markdown section (heading and table) to append to a Markdown
+/// vulnerability report; cells escaped so a file name cannot break the table.
+pub fn secrets_markdown(secrets: &Report) -> Vec<u8> {
+    let cell = |text: &str| {
+        text.replace('\\', "\\\\")
+            .replace('|', "\\|")
+            .replace(['\n', '\r'], " ")
+    };
+    let mut out = String::from("## Secrets\n\n");
+    if secrets.findings.is_empty() {
+        out.push_str("No secrets found.\n");
+        return out.into_bytes();
+    }
+    out.push_str("| Severity | Rule | File | Line | Layer | Finding |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    for f in &secrets.findings {
+        let layer = match (&f.location.layer, f.location.layer_index) {
+            (Some(digest), Some(index)) => {
+                let digest = digest.to_string();
+                format!("{index} (`{}`)", digest.get(..19).unwrap_or(&digest))
+            }
+            (Some(digest), None) => format!("`{digest}`"),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            f.severity,
+            cell(&f.rule_id),
+            cell(&f.location.file),
+            f.location.line.map_or(String::new(), |l| l.to_string()),
+            layer,
+            cell(&f.message),
+        ));
+    }
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use seatbelt_findings::{fingerprint, Finding, FindingLocation};
@@ -218,5 +255,23 @@ mod tests {
             text.contains("/app/.env") && text.contains("redacted ****"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn markdown_is_a_table_that_a_file_name_cannot_break() {
+        let mut report = secrets();
+        if let Some(f) = report.findings.first_mut() {
+            f.location.file = "/app/a|b\nc".into();
+        }
+        let text = String::from_utf8(secrets_markdown(&report)).expect("utf-8");
+        assert!(text.starts_with("## Secrets\n\n| Severity |"), "{text}");
+        assert!(
+            text.contains("| /app/a\\|b c | 3 | 1 (`sha256:abababababab`) |"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 5, "{text}");
+        report.findings.clear();
+        let text = String::from_utf8(secrets_markdown(&report)).expect("utf-8");
+        assert!(text.contains("No secrets found."), "{text}");
     }
 }

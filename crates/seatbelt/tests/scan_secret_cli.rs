@@ -326,6 +326,15 @@ fn vuln_and_secret_share_one_report_in_every_format() {
         "{table}"
     );
 
+    let markdown = scan("markdown");
+    assert!(
+        markdown.contains("## Vulnerabilities in")
+            && markdown.contains("## Secrets\n\n| Severity | Rule | File |")
+            && markdown.contains("| /app/deploy.sh |")
+            && !markdown.contains(&TOKEN[4..]),
+        "{markdown}"
+    );
+
     // The default is vuln only.
     let vuln_only = ok(&seatbelt(
         &[

@@ -99,6 +99,7 @@ pub(crate) fn run(args: &ScanArgs, quiet: bool) -> miette::Result<Outcome> {
         bytes = match args.format {
             ScanFormat::Json => seatbelt_audit::merge_json(&bytes, secrets).into_diagnostic()?,
             ScanFormat::Sarif => seatbelt_audit::merge_sarif(&bytes, secrets).into_diagnostic()?,
+            ScanFormat::Markdown => [bytes, seatbelt_audit::secrets_markdown(secrets)].concat(),
             _ => [
                 bytes,
                 seatbelt_audit::secrets_table(secrets).into_diagnostic()?,
