@@ -135,6 +135,36 @@ fn bench(label: &str, sbom: &Sbom, vulnerable_every: usize) {
                     .expect("write");
             }
         }
+        // KEV and EPSS as large as the real feeds (about 1,500 and 300,000 CVEs), some of
+        // them the bench's own CVEs, so those lookups cost what they cost in a real DB.
+        let kev: Vec<serde_json::Value> = (0..1_500)
+            .map(|k| {
+                json!({ "cveID": format!("CVE-2099-{:05}", k * 20 + 1), "vendorProject": "v",
+                        "product": "p", "vulnerabilityName": "n", "dateAdded": "2025-01-01",
+                        "dueDate": "2025-01-22", "requiredAction": "patch",
+                        "knownRansomwareCampaignUse": "Unknown" })
+            })
+            .collect();
+        std::fs::write(
+            osv.join("kev.json"),
+            json!({ "title": "KEV", "catalogVersion": "1", "dateReleased": "2025-01-01",
+                    "count": kev.len(), "vulnerabilities": kev })
+            .to_string(),
+        )
+        .expect("kev");
+        let mut epss = String::from(
+            "#model_version:v2025.03.14,score_date:2025-03-20T00:00:00+0000\ncve,epss,percentile\n",
+        );
+        for k in 0..300_000u32 {
+            // Every other bench CVE, and CVEs of other years the SBOM never hits.
+            let cve = if k % 10 == 0 && k / 10 < 30_000 {
+                format!("CVE-2099-{:05}", k / 10 * 2 + 1)
+            } else {
+                format!("CVE-2098-{k:06}")
+            };
+            epss.push_str(&format!("{cve},0.{:05},0.{:05}\n", k % 99_991, k % 99_989));
+        }
+        std::fs::write(osv.join("epss.csv"), epss).expect("epss");
         if let Some(parent) = db_path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
         }
@@ -173,6 +203,11 @@ fn bench(label: &str, sbom: &Sbom, vulnerable_every: usize) {
         batched.findings.len()
     );
     assert!(!batched.findings.is_empty());
+    assert!(batched.findings.iter().any(|f| f.kev.is_some()), "KEV hits");
+    assert!(
+        batched.findings.iter().any(|f| f.epss.is_some()),
+        "EPSS hits"
+    );
 }
 
 /// Best wall time and mean CPU time of 5 runs (CPU from /proc: the machine may be shared).
