@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use seatbelt_image::walk::{resolve_in_root, Entry, EntryKind, Interest, PathFilter, Visitor};
+use seatbelt_image::walk::{
+    resolve_in_root, ContentFilter, Entry, EntryKind, Interest, PathFilter, Visitor,
+};
 use seatbelt_image::ImageError;
 
 use crate::elf::{self, ElfFacts};
@@ -93,16 +95,31 @@ impl FsIndex {
     }
 
     fn wants_held(&self, entry: &Entry) -> bool {
-        let special = entry.mode & 0o6000 != 0
-            || entry.mode & 0o002 != 0
-            || entry.mode & 0o004 == 0
-            || matches!(
-                entry.path.as_str(),
-                "etc/passwd" | "etc/group" | "etc/ld.so.conf"
-            )
-            || entry.path.starts_with("etc/ld.so.conf.d/");
-        special || self.extra_held.iter().any(|p| p == &entry.path)
+        held_by_rule(&entry.path, entry.mode) || self.extra_held.iter().any(|p| p == &entry.path)
     }
+}
+
+/// Files whose content the rewrite may change: mode bits it strips or files it edits.
+fn held_by_rule(path: &str, mode: u32) -> bool {
+    mode & 0o6000 != 0
+        || mode & 0o002 != 0
+        || mode & 0o004 == 0
+        || matches!(path, "etc/passwd" | "etc/group" | "etc/ld.so.conf")
+        || path.starts_with("etc/ld.so.conf.d/")
+}
+
+/// Whether the content of the file at `path` with `mode` can matter: what the loader or the
+/// kernel may run (anything executable, and shared objects, which Debian installs 0644), the
+/// dpkg file lists, and what [`held_by_rule`] holds. Documentation, Python sources and data
+/// are about half the bytes of an image and are never run, so they are not buffered.
+pub(crate) fn content_matters(path: &str, mode: u32, extra_held: &[String]) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    mode & 0o111 != 0
+        || name.ends_with(".so")
+        || name.contains(".so.")
+        || (path.starts_with("var/lib/dpkg/info/") && name.ends_with(".list"))
+        || held_by_rule(path, mode)
+        || extra_held.iter().any(|p| p == path)
 }
 
 /// Strips a path as written in an image or package list to the walk's normalised form.
@@ -115,12 +132,19 @@ pub(crate) fn normalise(path: &str) -> String {
 
 impl Visitor for FsIndex {
     fn filter(&self) -> PathFilter {
-        // Content of every regular file streams past the ELF and `#!` sniffers; only facts and
-        // the few files the rewrite changes are kept.
+        // Content of regular files streams past the ELF and `#!` sniffers (narrowed by
+        // `content_filter`); only facts and the few files the rewrite changes are kept.
         Arc::new(|_path: &str, kind: EntryKind| match kind {
             EntryKind::File | EntryKind::Hardlink => Interest::Content,
             _ => Interest::Metadata,
         })
+    }
+
+    fn content_filter(&self) -> Option<ContentFilter> {
+        let extra = self.extra_held.clone();
+        Some(Arc::new(move |path: &str, mode: u32| {
+            content_matters(path, mode, &extra)
+        }))
     }
 
     fn visit(
@@ -175,5 +199,51 @@ impl Visitor for FsIndex {
         }
         self.nodes.insert(entry.path.clone(), node);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_matters;
+
+    #[test]
+    fn content_is_read_where_the_loader_kernel_or_rewrite_may_need_it() {
+        let none: &[String] = &[];
+        assert!(content_matters("usr/bin/python3.11", 0o755, none));
+        assert!(content_matters("app/run.sh", 0o700, none));
+        // Shared objects are installed 0644 and still loaded.
+        assert!(content_matters(
+            "usr/lib/x86_64-linux-gnu/libssl.so.3",
+            0o644,
+            none
+        ));
+        assert!(content_matters(
+            "usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+            0o644,
+            none
+        ));
+        assert!(content_matters("var/lib/dpkg/info/bash.list", 0o644, none));
+        assert!(content_matters("etc/passwd", 0o644, none));
+        assert!(
+            content_matters("etc/shadow", 0o640, none),
+            "unreadable: its mode changes"
+        );
+        assert!(
+            content_matters("srv/drop", 0o666, none),
+            "world-writable: its mode changes"
+        );
+        assert!(content_matters(
+            "srv/data.json",
+            0o644,
+            &["srv/data.json".to_string()]
+        ));
+        // Never run, never rewritten: metadata is enough.
+        assert!(!content_matters("usr/share/doc/bash/README", 0o644, none));
+        assert!(!content_matters(
+            "usr/lib/python3.11/json/decoder.py",
+            0o644,
+            none
+        ));
+        assert!(!content_matters("usr/share/soap.txt", 0o644, none));
     }
 }

@@ -263,6 +263,52 @@ fn hardlinks_get_their_targets_content_from_the_same_layer() {
     assert_eq!(f["lower-link"].content, None);
 }
 
+/// A recorder whose content filter wants executables only.
+struct ExecutablesOnly(Recorder);
+
+impl seatbelt_image::walk::Visitor for ExecutablesOnly {
+    fn filter(&self) -> seatbelt_image::walk::PathFilter {
+        Arc::new(|_, _| Interest::Content)
+    }
+    fn content_filter(&self) -> Option<seatbelt_image::walk::ContentFilter> {
+        Some(Arc::new(|_, mode| mode & 0o111 != 0))
+    }
+    fn visit(
+        &mut self,
+        entry: &seatbelt_image::walk::Entry,
+        content: Option<&[u8]>,
+        complete: bool,
+    ) -> Result<(), seatbelt_image::ImageError> {
+        self.0.visit(entry, content, complete)
+    }
+}
+
+#[test]
+fn a_content_filter_narrows_content_by_mode_for_its_visitor_only() {
+    let l = Layer::new()
+        .file_mode("usr/bin/tool", b"\x7fELF...", 0o755)
+        .file_mode("usr/share/doc/README", b"words", 0o644)
+        .finish();
+    let img = image(&[l]);
+    let mut narrow = ExecutablesOnly(Recorder::all(false));
+    let mut everything = Recorder::all(false);
+    walk(&img, &mut [&mut narrow, &mut everything]).unwrap();
+    let narrow = narrow.0.finals();
+    assert_eq!(
+        narrow["usr/bin/tool"].content.as_deref(),
+        Some(&b"\x7fELF..."[..])
+    );
+    // Still presented, with its metadata, but without content.
+    assert_eq!(narrow["usr/share/doc/README"].content, None);
+    assert_eq!(narrow["usr/share/doc/README"].entry.mode & 0o777, 0o644);
+    // The other visitor's interest is its own.
+    let all = everything.finals();
+    assert_eq!(
+        all["usr/share/doc/README"].content.as_deref(),
+        Some(&b"words"[..])
+    );
+}
+
 #[test]
 fn device_nodes_are_presented_by_kind_and_never_read() {
     let l = Layer::new()

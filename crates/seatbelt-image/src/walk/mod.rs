@@ -121,10 +121,21 @@ pub enum Interest {
 /// threads for every entry, so it must be cheap and do no I/O.
 pub type PathFilter = Arc<dyn Fn(&str, EntryKind) -> Interest + Send + Sync>;
 
+/// Narrows [`Interest::Content`] by the entry's permission bits (`path`, `mode`): `false` keeps
+/// only the metadata. For consumers that want the content of executables, say, which a path
+/// alone cannot tell; runs where [`PathFilter`]s run, under the same rules.
+pub type ContentFilter = Arc<dyn Fn(&str, u32) -> bool + Send + Sync>;
+
 /// A consumer of the walk.
 pub trait Visitor: Send {
     /// What this consumer wants; asked once, before the walk starts.
     fn filter(&self) -> PathFilter;
+
+    /// Of the entries [`Visitor::filter`] wants the content of, those whose content it really
+    /// wants, by mode (default: all of them); asked once, before the walk starts.
+    fn content_filter(&self) -> Option<ContentFilter> {
+        None
+    }
 
     /// Whether to be shown shadowed and deleted versions too (default: final versions only).
     fn wants_history(&self) -> bool {

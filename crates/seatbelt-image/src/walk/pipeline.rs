@@ -17,7 +17,7 @@ use seatbelt_types::Digest;
 
 use super::layer_reader::{prefer_stream_error, LayerReader, Step, MAX_WARNINGS_PER_LAYER};
 use super::tree::{Coverage, Upper};
-use super::{Entry, EntryKind, Interest, PathFilter, Version, Visitor, WalkReport};
+use super::{ContentFilter, Entry, EntryKind, Interest, PathFilter, Version, Visitor, WalkReport};
 use crate::{Image, ImageError, LayerSource};
 
 /// Messages queued per layer. Entries are small (content travels behind a pointer, and is
@@ -186,6 +186,7 @@ impl Drop for AbortOnDrop<'_> {
 struct Shared<'a> {
     image: &'a Image,
     filters: Vec<PathFilter>,
+    content_filters: Vec<Option<ContentFilter>>,
     content_limit: u64,
     budget: Budget,
     senders: Vec<Mutex<Option<Sender<Msg>>>>,
@@ -212,6 +213,7 @@ pub(super) fn run(
     let shared = Shared {
         image,
         filters: visitors.iter().map(|v| v.filter()).collect(),
+        content_filters: visitors.iter().map(|v| v.content_filter()).collect(),
         content_limit: image.limits.max_file_bytes_in_memory,
         budget: Budget {
             state: Mutex::new(BudgetState {
@@ -333,8 +335,19 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
             coverage.entry(&cur.path, kind);
         }
         let mut most = Interest::Skip;
-        for (slot, filter) in interests.iter_mut().zip(&shared.filters) {
+        for ((slot, filter), content_filter) in interests
+            .iter_mut()
+            .zip(&shared.filters)
+            .zip(&shared.content_filters)
+        {
             *slot = filter(&cur.path, kind);
+            if *slot == Interest::Content
+                && content_filter
+                    .as_ref()
+                    .is_some_and(|wants| !wants(&cur.path, cur.mode))
+            {
+                *slot = Interest::Metadata;
+            }
             most = most.max(*slot);
         }
         if most == Interest::Skip {
