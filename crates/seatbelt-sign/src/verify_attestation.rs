@@ -123,7 +123,7 @@ pub fn verify_attestations(
     }
     // cosign copies the `.att` tag's envelopes into the referrers it writes: check each once.
     let mut seen = std::collections::HashSet::new();
-    layers.retain(|(l, _)| seen.insert(l.digest.clone()));
+    layers.retain(|(l, _)| seen.insert((l.digest.clone(), l.size, l.media_type.clone())));
     if layers.len() > MAX_SIGNATURES {
         return Err(SignError::TooMany {
             what: format!("the attestations of {}", subject.digest),
@@ -527,5 +527,37 @@ mod tests {
             verify_attestations(&b, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
         assert_eq!(report.verified(), 2);
         assert_ne!(a_subject.digest, b_subject.digest);
+    }
+
+    #[test]
+    fn envelopes_copied_into_referrers_count_once_and_layers_are_bounded() {
+        let (_dir, a, _b) = layout();
+        let key = crate::PrivateKey::generate();
+        let subject = a.resolve().unwrap();
+        crate::attest::attest(&a, &key, attestation(predicate::CYCLONEDX, json!({}))).unwrap();
+        let tag = tag_for(&subject.digest, SUFFIX);
+        let att = SignatureManifest::parse(&a.manifest_at(&tag).unwrap().unwrap(), &tag).unwrap();
+        let described = a.subject_descriptor(&subject).unwrap();
+        let store = |layers: &[Descriptor]| {
+            let built = crate::referrers::build_artifact(
+                PAYLOAD_TYPE,
+                layers,
+                &BTreeMap::new(),
+                &described,
+            );
+            a.put_blob(&built.config).unwrap();
+            a.put_referrer(&subject, &built).unwrap();
+        };
+        // cosign's referrer writer copies the `.att` envelopes it finds: one check, not two.
+        store(&att.layers);
+        let report =
+            verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+        assert_eq!(report.referrers.len(), 1);
+        assert_eq!((report.attestations.len(), report.verified()), (1, 1));
+        // Referrers holding more layers than a `.att` manifest may: refused before fetching.
+        store(&vec![att.layers[0].clone(); MAX_SIGNATURES]);
+        let err =
+            verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap_err();
+        assert!(matches!(err, SignError::TooMany { .. }), "{err}");
     }
 }

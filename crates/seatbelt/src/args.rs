@@ -752,8 +752,18 @@ pub(crate) struct SignArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
-    /// Where to store the signature: `legacy`, the `sha256-<hex>.sig` tag (cosign's default), or
-    /// `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
+    #[command(flatten)]
+    pub(crate) referrers: ReferrersArgs,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `--registry-referrers`, shared by what writes signatures and attestations.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ReferrersArgs {
+    /// Where to store it: `legacy`, the `sha256-<hex>.sig` (or `.att`) tag (cosign's default),
+    /// or `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
     #[arg(
         long = "registry-referrers",
         visible_alias = "registry-referrers-mode",
@@ -761,9 +771,6 @@ pub(crate) struct SignArgs {
         default_value_t = ReferrersModeArg::Legacy
     )]
     pub(crate) registry_referrers: ReferrersModeArg,
-
-    #[command(flatten)]
-    pub(crate) source: SourceOptions,
 }
 
 /// Where `sign` and `attest` store a signature or attestation.
@@ -886,15 +893,8 @@ pub(crate) struct VerifyAttestationArgs {
 /// Where attestations are stored, as cosign's `attest` flags say.
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct AttestStorageArgs {
-    /// Where to store the attestation: `legacy`, the `sha256-<hex>.att` tag (cosign's default),
-    /// or `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
-    #[arg(
-        long = "registry-referrers",
-        visible_alias = "registry-referrers-mode",
-        value_enum,
-        default_value_t = ReferrersModeArg::Legacy
-    )]
-    pub(crate) registry_referrers: ReferrersModeArg,
+    #[command(flatten)]
+    pub(crate) referrers: ReferrersArgs,
 
     /// Store the attestation as a Sigstore bundle v0.3 in an OCI 1.1 referrer of the image
     /// (cosign's `--new-bundle-format`; what `cosign verify-attestation --new-bundle-format` reads).
@@ -1002,4 +1002,37 @@ pub(crate) struct KeylessArgs {
     /// The exact OIDC issuer the certificate must name.
     #[arg(long, value_name = "URL", requires = "trusted_root")]
     pub(crate) certificate_oidc_issuer: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    #[test]
+    fn every_command_parses_its_flags_without_clashes() {
+        // clap checks names, aliases and `requires` only when a command is built.
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "seatbelt",
+            "harden",
+            "img",
+            "-o",
+            "out",
+            "--attest",
+            "--key",
+            "k.key",
+            "--registry-referrers-mode",
+            "oci-1-1",
+        ])
+        .unwrap();
+        let Command::Harden(args) = cli.command else {
+            panic!("not harden")
+        };
+        assert_eq!(
+            args.storage.referrers.registry_referrers,
+            ReferrersModeArg::Oci11
+        );
+    }
 }

@@ -52,7 +52,7 @@ pub(crate) fn run(args: &AttestArgs) -> miette::Result<Outcome> {
 impl AttestStorageArgs {
     /// As cosign: `--new-bundle-format` writes a bundle referrer whatever the referrers mode.
     pub(crate) fn storage(&self) -> Storage {
-        match (self.new_bundle_format, self.registry_referrers) {
+        match (self.new_bundle_format, self.referrers.registry_referrers) {
             (true, _) => Storage::Bundle,
             (false, ReferrersModeArg::Oci11) => Storage::Referrer,
             (false, ReferrersModeArg::Legacy) => Storage::Tag,

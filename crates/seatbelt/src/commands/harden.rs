@@ -105,7 +105,7 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         Some(key) => {
             let target = super::sign::open_target(&args.output, &args.source)
                 .wrap_err("--sign: cannot open where the hardened image was written (only registries and oci-dir: layouts keep signatures)")?;
-            let mode = args.storage.registry_referrers.mode();
+            let mode = args.storage.referrers.registry_referrers.mode();
             let signed = seatbelt_sign::sign::sign_with(&target, key, &Default::default(), mode)
                 .into_diagnostic()
                 .wrap_err("--sign: cannot sign the hardened image")?;

@@ -48,9 +48,13 @@ pub(crate) fn run(args: &SignArgs) -> miette::Result<Outcome> {
     let annotations = parse_annotations(&args.annotations)?;
     let key = load_private_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
-    let signed =
-        seatbelt_sign::sign::sign_with(&target, &key, &annotations, args.registry_referrers.mode())
-            .into_diagnostic()?;
+    let signed = seatbelt_sign::sign::sign_with(
+        &target,
+        &key,
+        &annotations,
+        args.referrers.registry_referrers.mode(),
+    )
+    .into_diagnostic()?;
     if args.json {
         print_json(&signed)?;
     } else {
