@@ -67,6 +67,18 @@ pub enum SignError {
         /// What is wrong.
         reason: String,
     },
+    /// A referrer listed for an image names another image as its subject.
+    #[error("{what} is about another image: its subject is {named}, not this image ({subject}); a registry listed another image's {kind}")]
+    ForeignSubject {
+        /// Which referrer.
+        what: String,
+        /// The subject it names.
+        named: String,
+        /// The image it was listed for.
+        subject: String,
+        /// Its artifact type.
+        kind: String,
+    },
     /// Something is over a size limit.
     #[error("{what} is {size} bytes, over the limit of {limit} bytes; refusing to read it (a hostile or broken registry?)")]
     TooLarge {

@@ -9,6 +9,8 @@
 //! themselves. In an `oci-dir:` layout, referrers are listed untagged in `index.json` with their
 //! `artifactType`.
 
+use std::collections::BTreeMap;
+
 use seatbelt_registry::RegistryError;
 use seatbelt_types::Digest;
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,9 @@ use crate::{SignError, Subject, Target};
 /// The artifact type of a cosign signature referrer (cosign sets it as the config media type;
 /// registries and clients index it as the manifest's artifact type).
 pub const SIGNATURE_ARTIFACT_TYPE: &str = "application/vnd.dev.cosign.artifact.sig.v1+json";
+
+/// The media type (and content, `{}`) of the empty config OCI 1.1 artifacts carry.
+pub const EMPTY_CONFIG: &str = "application/vnd.oci.empty.v1+json";
 
 /// The OCI image index media type (the referrers list, in the API and at the fallback tag).
 pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -35,16 +40,31 @@ pub enum ReferrersMode {
     Oci11,
 }
 
-/// A referrer manifest as cosign writes it (field order of its Go struct).
+/// A referrer manifest as cosign writes it (field order of its Go structs; the optional fields
+/// are those cosign's newer writers add).
 #[derive(Serialize)]
 struct ReferrerManifest<'a> {
     #[serde(rename = "schemaVersion")]
     schema_version: u32,
     #[serde(rename = "mediaType")]
     media_type: &'a str,
-    config: Descriptor,
+    config: ConfigDescriptor,
     layers: &'a [Descriptor],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: &'a BTreeMap<String, String>,
     subject: &'a Subjected,
+    #[serde(rename = "artifactType", skip_serializing_if = "Option::is_none")]
+    artifact_type: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ConfigDescriptor {
+    #[serde(rename = "mediaType")]
+    media_type: String,
+    size: u64,
+    digest: String,
+    #[serde(rename = "artifactType", skip_serializing_if = "Option::is_none")]
+    artifact_type: Option<String>,
 }
 
 /// A descriptor without annotations (how `subject` is written).
@@ -66,6 +86,8 @@ struct ReferrerHead {
     artifact_type: Option<String>,
     config: Option<ConfigHead>,
     subject: Option<Subjected>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -125,21 +147,72 @@ pub fn fallback_tag(digest: &Digest) -> String {
     )
 }
 
-/// Builds the referrer manifest holding `layers` for `subject`.
+/// Builds the signature referrer holding `layers` for `subject`: cosign's `.sig` manifest with
+/// the artifact type as its config media type.
 pub fn build(layers: Vec<Descriptor>, subject: &Subjected) -> BuiltReferrer {
     // The config is the one cosign writes for the `.sig` manifest; only its media type differs.
     let legacy = SignatureManifest::build(layers.clone());
+    assemble(
+        Shape {
+            config_media_type: SIGNATURE_ARTIFACT_TYPE,
+            config: legacy.config,
+            artifact_type: None,
+            annotations: &BTreeMap::new(),
+        },
+        &layers,
+        subject,
+        SIGNATURE_ARTIFACT_TYPE,
+    )
+}
+
+/// Builds an artifact referrer as cosign's generic referrer writer does (its attestations):
+/// the empty config, `artifactType` on both the config descriptor and the manifest, and
+/// manifest `annotations`.
+pub fn build_artifact(
+    artifact_type: &str,
+    layers: &[Descriptor],
+    annotations: &BTreeMap<String, String>,
+    subject: &Subjected,
+) -> BuiltReferrer {
+    assemble(
+        Shape {
+            config_media_type: EMPTY_CONFIG,
+            config: b"{}".to_vec(),
+            artifact_type: Some(artifact_type),
+            annotations,
+        },
+        layers,
+        subject,
+        artifact_type,
+    )
+}
+
+struct Shape<'a> {
+    config_media_type: &'a str,
+    config: Vec<u8>,
+    artifact_type: Option<&'a str>,
+    annotations: &'a BTreeMap<String, String>,
+}
+
+fn assemble(
+    shape: Shape<'_>,
+    layers: &[Descriptor],
+    subject: &Subjected,
+    listed_as: &str,
+) -> BuiltReferrer {
     let manifest = ReferrerManifest {
         schema_version: 2,
         media_type: OCI_MANIFEST,
-        config: Descriptor {
-            media_type: SIGNATURE_ARTIFACT_TYPE.to_string(),
-            size: legacy.config.len() as u64,
-            digest: Digest::sha256_of(&legacy.config).to_string(),
-            annotations: None,
+        config: ConfigDescriptor {
+            media_type: shape.config_media_type.to_string(),
+            size: shape.config.len() as u64,
+            digest: Digest::sha256_of(&shape.config).to_string(),
+            artifact_type: shape.artifact_type.map(str::to_string),
         },
-        layers: &layers,
+        layers,
+        annotations: shape.annotations,
         subject,
+        artifact_type: shape.artifact_type,
     };
     // Plain structs of strings: serialisation cannot fail.
     let bytes = serde_json::to_vec(&manifest).unwrap_or_default();
@@ -147,11 +220,11 @@ pub fn build(layers: Vec<Descriptor>, subject: &Subjected) -> BuiltReferrer {
         media_type: OCI_MANIFEST.to_string(),
         digest: Digest::sha256_of(&bytes).to_string(),
         size: bytes.len() as u64,
-        artifact_type: Some(SIGNATURE_ARTIFACT_TYPE.to_string()),
+        artifact_type: Some(listed_as.to_string()),
     };
     BuiltReferrer {
         manifest: bytes,
-        config: legacy.config,
+        config: shape.config,
         entry,
     }
 }
@@ -176,45 +249,72 @@ pub fn parse_index(bytes: &[u8], what: &str) -> Result<Vec<ReferrerEntry>, SignE
     Ok(index.manifests)
 }
 
-/// A stored referrer manifest, checked to be a cosign signature about `subject`.
+/// A stored referrer manifest, checked to be of an expected kind and about `subject`.
 #[derive(Debug)]
 pub struct Referrer {
     /// The referrer manifest's digest.
     pub digest: String,
-    /// Its signature layers.
+    /// Its artifact type (the manifest's `artifactType`, else its config media type).
+    pub artifact_type: String,
+    /// Its layers.
     pub manifest: SignatureManifest,
+    /// Its manifest annotations (unsigned hints).
+    pub annotations: BTreeMap<String, String>,
 }
 
-/// Parses a listed referrer: `Ok(None)` for other artifact kinds (attestations, SBOMs), which
-/// are skipped, not failures; an error when it is a signature of another image.
+/// Parses a listed signature referrer: `Ok(None)` for other artifact kinds (attestations,
+/// SBOMs), which are skipped, not failures; an error when it is a signature of another image.
 pub fn parse_referrer(
     bytes: &[u8],
     digest: &str,
     subject: &Digest,
 ) -> Result<Option<Referrer>, SignError> {
+    parse_referrer_of(bytes, digest, subject, &[SIGNATURE_ARTIFACT_TYPE])
+}
+
+/// Parses a listed referrer whose artifact type is one of `kinds`: `Ok(None)` for any other
+/// kind; an error when its `subject` is not `subject` — a registry (or whoever wrote the list)
+/// listed another image's artifact here.
+pub fn parse_referrer_of(
+    bytes: &[u8],
+    digest: &str,
+    subject: &Digest,
+    kinds: &[&str],
+) -> Result<Option<Referrer>, SignError> {
     let what = format!("referrer {digest}");
     let head: ReferrerHead = serde_json::from_slice(bytes)
         .map_err(|e| SignError::malformed(what.clone(), format!("not an OCI manifest: {e}")))?;
-    let kind = head
+    let Some(kind) = head
         .artifact_type
-        .or_else(|| head.config.map(|c| c.media_type));
-    if kind.as_deref() != Some(SIGNATURE_ARTIFACT_TYPE) {
+        .or_else(|| head.config.map(|c| c.media_type))
+        .filter(|kind| kinds.contains(&kind.as_str()))
+    else {
         return Ok(None);
-    }
+    };
     let named = head.subject.map(|s| s.digest);
     if named.as_deref() != Some(subject.to_string().as_str()) {
-        return Err(SignError::malformed(
+        return Err(SignError::ForeignSubject {
             what,
-            format!(
-                "its subject is {}, not this image ({subject}); a registry listed another image's signature",
-                named.as_deref().unwrap_or("missing")
-            ),
-        ));
+            named: named.unwrap_or_else(|| "missing".to_string()),
+            subject: subject.to_string(),
+            kind,
+        });
     }
     Ok(Some(Referrer {
         digest: digest.to_string(),
+        artifact_type: kind,
         manifest: SignatureManifest::parse(bytes, &what)?,
+        annotations: head.annotations,
     }))
+}
+
+/// What [`Target::find_referrers`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The referrers read and bound to the subject.
+    pub referrers: Vec<Referrer>,
+    /// Listed referrers that could not be read or are about another image, with why.
+    pub broken: Vec<(String, SignError)>,
 }
 
 fn registry_error(what: String) -> impl FnOnce(RegistryError) -> SignError {
@@ -314,6 +414,62 @@ impl Target {
                     .collect()
             }
         }
+    }
+
+    /// The referrers of `subject` whose artifact type is one of `kinds`, each fetched and bound
+    /// to `subject`. Entries listed under another type are not fetched, except those listed
+    /// under `also_listed` or under none (some writers list the config media type, some
+    /// nothing). A referrer that fails to read or names another subject is returned among
+    /// `broken`, for the caller to report; the others still count. At most [`MAX_SIGNATURES`]
+    /// layers in all.
+    pub fn find_referrers(
+        &self,
+        subject: &Subject,
+        kinds: &[&str],
+        also_listed: &[&str],
+    ) -> Result<Found, SignError> {
+        let mut found = Found::default();
+        let mut layers = 0usize;
+        for entry in self.referrers(subject)? {
+            let fetch = entry
+                .artifact_type
+                .as_deref()
+                .is_none_or(|t| kinds.contains(&t) || also_listed.contains(&t));
+            if !fetch {
+                continue;
+            }
+            match self.read_referrer(&entry.digest, &subject.digest, kinds) {
+                // A layout's index.json lists the referrers of all its images together.
+                Err(SignError::ForeignSubject { .. }) if matches!(self, Target::Layout(_)) => {}
+                Ok(Some(referrer)) => {
+                    layers += referrer.manifest.layers.len();
+                    found.referrers.push(referrer);
+                }
+                Ok(None) => {}
+                Err(e) => found.broken.push((entry.digest, e)),
+            }
+            if layers > MAX_SIGNATURES {
+                return Err(SignError::TooMany {
+                    what: format!("the layers of the referrers of {}", subject.digest),
+                    count: layers,
+                    limit: MAX_SIGNATURES,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    fn read_referrer(
+        &self,
+        digest: &str,
+        subject: &Digest,
+        kinds: &[&str],
+    ) -> Result<Option<Referrer>, SignError> {
+        let parsed: Digest = digest.parse().map_err(|e| {
+            SignError::malformed(format!("referrer {digest}"), format!("bad digest: {e}"))
+        })?;
+        let bytes = self.manifest_by_digest(&parsed, &[OCI_MANIFEST])?;
+        parse_referrer_of(&bytes, digest, subject, kinds)
     }
 
     /// The image index at `tag` in a registry, if any.

@@ -1,21 +1,25 @@
 //! Verifying an image's attestations: every layer of the `.att` manifest stored for exactly the
-//! resolved digest is checked — the DSSE signature first (nothing unsigned is believed), then
-//! that the statement's subject is that digest, that its predicate type is the one asked for,
-//! and the policy, if any. The `predicateType` layer annotation only saves fetching layers that
-//! claim another type; a layer that lies about its type is still judged by its signed content.
+//! resolved digest, and of every OCI 1.1 attestation referrer whose `subject` is that digest
+//! (envelope layers, or Sigstore bundles holding one), is checked — the DSSE signature first
+//! (nothing unsigned is believed), then that the statement's subject is that digest, that its
+//! predicate type is the one asked for, and the policy, if any. The predicate type annotations
+//! only save fetching layers that claim another type; a layer that lies about its type is
+//! still judged by its signed content.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::attest::{PREDICATE_TYPE_ANNOTATION, SUFFIX};
+use crate::attest::{BUNDLE_PREDICATE_TYPE_ANNOTATION, PREDICATE_TYPE_ANNOTATION, SUFFIX};
+use crate::bundle::{Bundle, Content, MEDIA_TYPE_V03};
 use crate::dsse::{self, Envelope};
 use crate::intoto::{Statement, PAYLOAD_TYPE};
-use crate::limits::MAX_ATTESTATION_BYTES;
+use crate::limits::{MAX_ATTESTATION_BYTES, MAX_BUNDLE_BYTES, MAX_SIGNATURES};
 use crate::manifest::{tag_for, Descriptor, SignatureManifest};
 use crate::policy::Policy;
 use crate::predicate::PredicateType;
+use crate::referrers::EMPTY_CONFIG;
 use crate::{PublicKey, SignError, Subject, Target};
 
 /// The verdict on one stored attestation.
@@ -50,6 +54,9 @@ pub struct AttestationReport {
     pub predicate_types: Vec<String>,
     /// One verdict per stored attestation.
     pub attestations: Vec<AttestationCheck>,
+    /// The OCI 1.1 attestation referrers of the digest that were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referrers: Vec<String>,
 }
 
 impl AttestationReport {
@@ -85,19 +92,47 @@ pub fn verify_attestations(
         attestation_tag: tag.clone(),
         predicate_types: wanted.iter().map(|s| s.to_string()).collect(),
         attestations: Vec::new(),
+        referrers: Vec::new(),
     };
-    let Some(bytes) = target.manifest_at(&tag)? else {
-        return Ok(report);
-    };
-    let manifest = SignatureManifest::parse(&bytes, &tag)?;
-    for layer in &manifest.layers {
-        let mut check = AttestationCheck {
-            envelope_digest: layer.digest.clone(),
-            verified: false,
-            reason: None,
-            predicate_type: None,
-            predicate: None,
-        };
+    // Each layer with its predicate type hint: the layer's annotation, or for bundle
+    // referrers the manifest's.
+    let mut layers: Vec<(Descriptor, Option<String>)> = Vec::new();
+    if let Some(bytes) = target.manifest_at(&tag)? {
+        let manifest = SignatureManifest::parse(&bytes, &tag)?;
+        layers.extend(manifest.layers.into_iter().map(|l| (l, None)));
+    }
+    // Writers that list the config media type list cosign's attestation referrers as empty.
+    let found =
+        target.find_referrers(&subject, &[PAYLOAD_TYPE, MEDIA_TYPE_V03], &[EMPTY_CONFIG])?;
+    for (digest, e) in found.broken {
+        report.attestations.push(rejected(digest, e.to_string()));
+    }
+    for referrer in found.referrers {
+        let hint = referrer
+            .annotations
+            .get(BUNDLE_PREDICATE_TYPE_ANNOTATION)
+            .cloned();
+        report.referrers.push(referrer.digest);
+        layers.extend(
+            referrer
+                .manifest
+                .layers
+                .into_iter()
+                .map(|l| (l, hint.clone())),
+        );
+    }
+    // cosign copies the `.att` tag's envelopes into the referrers it writes: check each once.
+    let mut seen = std::collections::HashSet::new();
+    layers.retain(|(l, _)| seen.insert((l.digest.clone(), l.size, l.media_type.clone())));
+    if layers.len() > MAX_SIGNATURES {
+        return Err(SignError::TooMany {
+            what: format!("the attestations of {}", subject.digest),
+            count: layers.len(),
+            limit: MAX_SIGNATURES,
+        });
+    }
+    for (layer, hint) in &layers {
+        let mut check = rejected(layer.digest.clone(), String::new());
         let judged = Judge {
             target,
             key,
@@ -105,14 +140,27 @@ pub fn verify_attestations(
             wanted: &wanted,
             expected,
         }
-        .layer(layer, &mut check);
+        .layer(layer, hint.as_deref(), &mut check);
         match judged {
-            Ok(()) => check.verified = true,
+            Ok(()) => {
+                check.verified = true;
+                check.reason = None;
+            }
             Err(reason) => check.reason = Some(reason),
         }
         report.attestations.push(check);
     }
     Ok(report)
+}
+
+fn rejected(digest: String, reason: String) -> AttestationCheck {
+    AttestationCheck {
+        envelope_digest: digest,
+        verified: false,
+        reason: Some(reason),
+        predicate_type: None,
+        predicate: None,
+    }
 }
 
 struct Judge<'a> {
@@ -124,27 +172,51 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    fn layer(&self, layer: &Descriptor, check: &mut AttestationCheck) -> Result<(), String> {
-        if layer.media_type != dsse::MEDIA_TYPE {
+    /// The envelope a layer holds: the layer itself, or the `dsseEnvelope` of a bundle.
+    /// Over-large envelopes fail this attestation, not the run: others may still verify.
+    fn envelope(&self, layer: &Descriptor) -> Result<Envelope, SignError> {
+        if layer.media_type == dsse::MEDIA_TYPE {
+            let bytes = self
+                .target
+                .blob(&layer.digest, layer.size, MAX_ATTESTATION_BYTES)?;
+            return Envelope::parse(&bytes, &layer.digest);
+        }
+        let bytes = self
+            .target
+            .blob(&layer.digest, layer.size, MAX_BUNDLE_BYTES)?;
+        let bundle = Bundle::parse(&bytes, &layer.digest)?;
+        let Content::Dsse(envelope) = bundle.content else {
+            return Err(SignError::malformed(
+                &layer.digest,
+                "the bundle holds a message signature, not an attestation",
+            ));
+        };
+        // The parsed JSON of a bounded blob: re-encoding cannot fail or grow it much.
+        let bytes = serde_json::to_vec(&envelope).unwrap_or_default();
+        Envelope::parse(&bytes, &layer.digest)
+    }
+
+    fn layer(
+        &self,
+        layer: &Descriptor,
+        hint: Option<&str>,
+        check: &mut AttestationCheck,
+    ) -> Result<(), String> {
+        if layer.media_type != dsse::MEDIA_TYPE && layer.media_type != MEDIA_TYPE_V03 {
             return Err(format!(
-                "layer media type is {}, not {}",
+                "layer media type is {}, not {} or {MEDIA_TYPE_V03}",
                 layer.media_type,
                 dsse::MEDIA_TYPE
             ));
         }
-        if let Some(claimed) = layer.annotation(PREDICATE_TYPE_ANNOTATION) {
+        if let Some(claimed) = layer.annotation(PREDICATE_TYPE_ANNOTATION).or(hint) {
             if !self.wanted.contains(&claimed) {
                 return Err(format!(
                     "annotated as predicate type {claimed}, not asked for (not fetched)"
                 ));
             }
         }
-        // Over-large envelopes fail this attestation, not the run: others may still verify.
-        let bytes = self
-            .target
-            .blob(&layer.digest, layer.size, MAX_ATTESTATION_BYTES)
-            .map_err(|e| e.to_string())?;
-        let envelope = Envelope::parse(&bytes, &layer.digest).map_err(|e| e.to_string())?;
+        let envelope = self.envelope(layer).map_err(|e| e.to_string())?;
         if envelope.payload_type != PAYLOAD_TYPE {
             return Err(format!(
                 "the envelope's payload type is {}, not {PAYLOAD_TYPE}",
@@ -348,5 +420,144 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("not this image"));
+    }
+
+    #[test]
+    fn referrer_attestations_in_a_layout_both_shapes() {
+        use crate::attest::{attest_subject, Storage};
+        let (dir, a, b) = layout();
+        let key = crate::PrivateKey::generate();
+        let subject = a.resolve().unwrap();
+        let bom = json!({"bomFormat": "CycloneDX"});
+        let mut referrers = Vec::new();
+        for (storage, artifact_type, layer_type) in [
+            (Storage::Referrer, PAYLOAD_TYPE, dsse::MEDIA_TYPE),
+            (Storage::Bundle, MEDIA_TYPE_V03, MEDIA_TYPE_V03),
+        ] {
+            let written = attest_subject(
+                &a,
+                &subject,
+                &key,
+                attestation(predicate::CYCLONEDX, bom.clone()),
+                storage,
+            )
+            .unwrap();
+            let referrer = written.referrer.clone().unwrap();
+            // cosign's shape: empty config, the artifact type on config and manifest, the
+            // image as subject, one layer.
+            let stored: Value = serde_json::from_slice(
+                &a.manifest_by_digest(&referrer.parse().unwrap(), &[crate::manifest::OCI_MANIFEST])
+                    .unwrap(),
+            )
+            .unwrap();
+            assert_eq!(stored["artifactType"], artifact_type, "{stored}");
+            assert_eq!(stored["config"]["mediaType"], EMPTY_CONFIG);
+            assert_eq!(stored["config"]["artifactType"], artifact_type);
+            assert_eq!(stored["subject"]["digest"], subject.digest.to_string());
+            assert_eq!(stored["layers"][0]["mediaType"], layer_type);
+            referrers.push(referrer);
+        }
+        assert_eq!(
+            referrers.len(),
+            2,
+            "the same attestation in two shapes is two referrers"
+        );
+        let index = std::fs::read_to_string(dir.path().join("index.json")).unwrap();
+        assert!(!index.contains(".att\""), "{index}");
+        let report =
+            verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+        assert_eq!(report.referrers, referrers);
+        assert_eq!((report.attestations.len(), report.verified()), (2, 2));
+        assert_eq!(report.attestations[1].predicate.as_ref(), Some(&bom));
+        // Neither is b's.
+        let report =
+            verify_attestations(&b, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+        assert_eq!(report.attestations.len(), 0, "{report:?}");
+        // Another key: found, refused.
+        let stranger = crate::PrivateKey::generate().public_key();
+        let report = verify_attestations(&a, &stranger, expect(&cyclonedx(), None)).unwrap();
+        assert_eq!((report.attestations.len(), report.verified()), (2, 0));
+        // The wrong predicate type: refused (the bundle's by its manifest annotation).
+        let vuln = PredicateType::parse("vuln").unwrap();
+        let report = verify_attestations(&a, &key.public_key(), expect(&vuln, None)).unwrap();
+        assert_eq!(report.verified(), 0);
+        for check in &report.attestations {
+            assert!(
+                check.reason.as_deref().unwrap().contains("not asked for"),
+                "{check:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_referrer_of_another_image_listed_here_is_not_counted() {
+        use crate::attest::{attest_subject, Storage};
+        let (_dir, a, b) = layout();
+        let key = crate::PrivateKey::generate();
+        let b_subject = b.resolve().unwrap();
+        let a_subject = a.resolve().unwrap();
+        for storage in [Storage::Referrer, Storage::Bundle] {
+            // Attested for b, then listed among a's referrers.
+            let written = attest_subject(
+                &b,
+                &b_subject,
+                &key,
+                attestation(predicate::CYCLONEDX, json!({})),
+                storage,
+            )
+            .unwrap();
+            let digest = written.referrer.unwrap();
+            let bytes = b
+                .manifest_by_digest(&digest.parse().unwrap(), &[crate::manifest::OCI_MANIFEST])
+                .unwrap();
+            let crate::Target::Layout(layout) = &a else {
+                unreachable!()
+            };
+            let entry = json!({"mediaType": crate::manifest::OCI_MANIFEST, "digest": digest, "size": bytes.len(), "artifactType": PAYLOAD_TYPE});
+            layout.put_untagged(&bytes, entry).unwrap();
+            // index.json lists every image's referrers: b's are simply not a's.
+            let report =
+                verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+            assert_eq!(report.verified(), 0, "{report:?}");
+            assert!(report.referrers.is_empty());
+            assert!(report.attestations.is_empty(), "{report:?}");
+        }
+        // b's own are still b's.
+        let report =
+            verify_attestations(&b, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+        assert_eq!(report.verified(), 2);
+        assert_ne!(a_subject.digest, b_subject.digest);
+    }
+
+    #[test]
+    fn envelopes_copied_into_referrers_count_once_and_layers_are_bounded() {
+        let (_dir, a, _b) = layout();
+        let key = crate::PrivateKey::generate();
+        let subject = a.resolve().unwrap();
+        crate::attest::attest(&a, &key, attestation(predicate::CYCLONEDX, json!({}))).unwrap();
+        let tag = tag_for(&subject.digest, SUFFIX);
+        let att = SignatureManifest::parse(&a.manifest_at(&tag).unwrap().unwrap(), &tag).unwrap();
+        let described = a.subject_descriptor(&subject).unwrap();
+        let store = |layers: &[Descriptor]| {
+            let built = crate::referrers::build_artifact(
+                PAYLOAD_TYPE,
+                layers,
+                &BTreeMap::new(),
+                &described,
+            );
+            a.put_blob(&built.config).unwrap();
+            a.put_referrer(&subject, &built).unwrap();
+        };
+        // cosign's referrer writer copies the `.att` envelopes it finds: one check, not two.
+        store(&att.layers);
+        let report =
+            verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap();
+        assert_eq!(report.referrers.len(), 1);
+        assert_eq!((report.attestations.len(), report.verified()), (1, 1));
+        // Referrers holding more layers than a `.att` manifest may: refused before fetching.
+        store(&vec![att.layers[0].clone(); MAX_SIGNATURES]);
+        let err =
+            verify_attestations(&a, &key.public_key(), expect(&cyclonedx(), None)).unwrap_err();
+        assert!(matches!(err, SignError::TooMany { .. }), "{err}");
     }
 }

@@ -431,6 +431,11 @@ pub(crate) struct HardenArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) key: Option<PathBuf>,
 
+    /// Where --sign and --attest store what they write (the --registry-referrers mode applies
+    /// to both).
+    #[command(flatten)]
+    pub(crate) storage: AttestStorageArgs,
+
     #[command(flatten)]
     pub(crate) source: SourceOptions,
 }
@@ -747,8 +752,18 @@ pub(crate) struct SignArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
-    /// Where to store the signature: `legacy`, the `sha256-<hex>.sig` tag (cosign's default), or
-    /// `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
+    #[command(flatten)]
+    pub(crate) referrers: ReferrersArgs,
+
+    #[command(flatten)]
+    pub(crate) source: SourceOptions,
+}
+
+/// `--registry-referrers`, shared by what writes signatures and attestations.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ReferrersArgs {
+    /// Where to store it: `legacy`, the `sha256-<hex>.sig` (or `.att`) tag (cosign's default),
+    /// or `oci-1-1`, an OCI 1.1 referrer of the image (cosign's `--registry-referrers-mode`).
     #[arg(
         long = "registry-referrers",
         visible_alias = "registry-referrers-mode",
@@ -756,15 +771,13 @@ pub(crate) struct SignArgs {
         default_value_t = ReferrersModeArg::Legacy
     )]
     pub(crate) registry_referrers: ReferrersModeArg,
-
-    #[command(flatten)]
-    pub(crate) source: SourceOptions,
 }
 
-/// Where `sign` stores a signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Where `sign` and `attest` store a signature or attestation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(crate) enum ReferrersModeArg {
-    /// The `sha256-<hex>.sig` tag.
+    /// The `sha256-<hex>.sig` (or `.att`) tag.
+    #[default]
     Legacy,
     /// An OCI 1.1 referrer (`subject` = the image), listed by the referrers API or its tag schema.
     #[value(name = "oci-1-1")]
@@ -837,6 +850,9 @@ pub(crate) struct AttestArgs {
     pub(crate) json: bool,
 
     #[command(flatten)]
+    pub(crate) storage: AttestStorageArgs,
+
+    #[command(flatten)]
     pub(crate) source: SourceOptions,
 }
 
@@ -874,6 +890,18 @@ pub(crate) struct VerifyAttestationArgs {
     pub(crate) source: SourceOptions,
 }
 
+/// Where attestations are stored, as cosign's `attest` flags say.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct AttestStorageArgs {
+    #[command(flatten)]
+    pub(crate) referrers: ReferrersArgs,
+
+    /// Store the attestation as a Sigstore bundle v0.3 in an OCI 1.1 referrer of the image
+    /// (cosign's `--new-bundle-format`; what `cosign verify-attestation --new-bundle-format` reads).
+    #[arg(long)]
+    pub(crate) new_bundle_format: bool,
+}
+
 /// Signing options shared by commands that can attest what they produce.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct AttestOptions {
@@ -884,6 +912,9 @@ pub(crate) struct AttestOptions {
     /// The private key for --attest.
     #[arg(long, value_name = "FILE", requires = "attest")]
     pub(crate) key: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) storage: AttestStorageArgs,
 }
 
 /// `seatbelt provenance`.
@@ -971,4 +1002,37 @@ pub(crate) struct KeylessArgs {
     /// The exact OIDC issuer the certificate must name.
     #[arg(long, value_name = "URL", requires = "trusted_root")]
     pub(crate) certificate_oidc_issuer: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    #[test]
+    fn every_command_parses_its_flags_without_clashes() {
+        // clap checks names, aliases and `requires` only when a command is built.
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "seatbelt",
+            "harden",
+            "img",
+            "-o",
+            "out",
+            "--attest",
+            "--key",
+            "k.key",
+            "--registry-referrers-mode",
+            "oci-1-1",
+        ])
+        .unwrap();
+        let Command::Harden(args) = cli.command else {
+            panic!("not harden")
+        };
+        assert_eq!(
+            args.storage.referrers.registry_referrers,
+            ReferrersModeArg::Oci11
+        );
+    }
 }

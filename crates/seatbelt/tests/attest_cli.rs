@@ -43,7 +43,19 @@ const COSIGN_VERIFY: &[&str] = &[
 ];
 
 fn cosign_verifies(dir: &Path, key: &str, kind: &str, image: &str) -> Option<Vec<Value>> {
+    cosign_verifies_with(dir, &[], key, kind, image)
+}
+
+/// `cosign verify-attestation` with `extra` flags: the envelopes it accepted, if any.
+fn cosign_verifies_with(
+    dir: &Path,
+    extra: &[&str],
+    key: &str,
+    kind: &str,
+    image: &str,
+) -> Option<Vec<Value>> {
     let mut args = vec!["verify-attestation", "--key", key, "--type", kind];
+    args.extend_from_slice(extra);
     args.extend_from_slice(COSIGN_VERIFY);
     args.push(image);
     let out = run(&cosign(), &args, dir);
@@ -58,6 +70,16 @@ fn cosign_verifies(dir: &Path, key: &str, kind: &str, image: &str) -> Option<Vec
             .map(|l| serde_json::from_str(l).unwrap())
             .collect(),
     )
+}
+
+/// `cosign attest --key co.key` with `extra` flags, offline.
+fn cosign_attest(dir: &Path, extra: &[&str], kind: &str, predicate: &str, image: &str) {
+    let mut args = vec!["attest", "--key", "co.key", "--type", kind];
+    args.extend_from_slice(&["--predicate", predicate]);
+    args.extend_from_slice(extra);
+    args.extend_from_slice(COSIGN_ATTEST);
+    args.push(image);
+    ok(&cosign(), &args, dir);
 }
 
 /// The statement inside an envelope cosign printed.
@@ -240,18 +262,7 @@ fn seatbelt_verifies_what_cosign_attested() {
         dir,
     );
     std::fs::write(dir.join("bom.json"), BOM).unwrap();
-    let mut args = vec![
-        "attest",
-        "--key",
-        "co.key",
-        "--type",
-        "cyclonedx",
-        "--predicate",
-        "bom.json",
-    ];
-    args.extend_from_slice(COSIGN_ATTEST);
-    args.push(&image);
-    ok(&cosign(), &args, dir);
+    cosign_attest(dir, &[], "cyclonedx", "bom.json", &image);
 
     let (code, report) = verify(dir, "co.pub", "cyclonedx", &format!("{repo}:1"), &[]);
     assert_eq!(code, 0, "{report}");
@@ -268,18 +279,7 @@ fn seatbelt_verifies_what_cosign_attested() {
     std::fs::write(dir.join("vuln.json"), vuln_predicate().to_string()).unwrap();
     std::fs::write(dir.join("note.txt"), "reviewed").unwrap();
     for (kind, file) in [("vuln", "vuln.json"), ("custom", "note.txt")] {
-        let mut args = vec![
-            "attest",
-            "--key",
-            "co.key",
-            "--type",
-            kind,
-            "--predicate",
-            file,
-        ];
-        args.extend_from_slice(COSIGN_ATTEST);
-        args.push(&image);
-        ok(&cosign(), &args, dir);
+        cosign_attest(dir, &[], kind, file, &image);
     }
     let (code, report) = verify(dir, "co.pub", "vuln", &image, &[]);
     assert_eq!(code, 0, "{report}");
@@ -808,3 +808,7 @@ fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// Attestations as OCI 1.1 referrers, in a registry (tag-schema fallback) and a layout.
+#[path = "attest_cli/referrers.rs"]
+mod referrers;

@@ -388,20 +388,6 @@ fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Whether the registry holds a manifest at `path` (`repo/manifests/REF`).
-fn http_exists(host: &str, path: &str) -> bool {
-    reqwest::blocking::Client::new()
-        .head(format!("http://{host}/v2/{path}"))
-        .header(
-            "Accept",
-            "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json",
-        )
-        .send()
-        .unwrap()
-        .status()
-        .is_success()
-}
-
 #[test]
 fn referrers_interop_with_cosign_both_ways() {
     let work = tempfile::tempdir().unwrap();
@@ -410,13 +396,8 @@ fn referrers_interop_with_cosign_both_ways() {
     let host = registry.host();
     // docker-registry 2.8 has no referrers API: both tools keep the list at the tag-schema
     // fallback tag `sha256-<hex>`.
-    let referrers_api = reqwest::blocking::get(format!(
-        "http://{host}/v2/ref/a/referrers/sha256:{}",
-        "0".repeat(64)
-    ))
-    .unwrap()
-    .status();
-    assert_eq!(referrers_api.as_u16(), 404);
+    let referrers_api = distribution::referrers_status(host, "ref/a");
+    assert_eq!(referrers_api, 404);
 
     // seatbelt signs as a referrer; cosign finds it through OCI 1.1 discovery only (no .sig).
     let a = push(dir, &format!("{host}/ref/a:1"), "ref-a");
@@ -442,7 +423,7 @@ fn referrers_interop_with_cosign_both_ways() {
             .contains(&format!("sha256-{hex_a}")),
         "{signed}"
     );
-    assert!(!http_exists(
+    assert!(!distribution::exists(
         host,
         &format!("ref/a/manifests/sha256-{hex_a}.sig")
     ));
@@ -498,11 +479,11 @@ fn referrers_interop_with_cosign_both_ways() {
         "cosign sign --registry-referrers-mode=oci-1-1 failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(!http_exists(
+    assert!(!distribution::exists(
         host,
         &format!("ref/b/manifests/sha256-{hex_b}.sig")
     ));
-    assert!(http_exists(
+    assert!(distribution::exists(
         host,
         &format!("ref/b/manifests/sha256-{hex_b}")
     ));
@@ -521,23 +502,8 @@ fn referrers_interop_with_cosign_both_ways() {
     // so b's verification rejects it even under the right key.
     let c = push(dir, &format!("{host}/ref/a:2"), "ref-c");
     let hex_c = &c["sha256:".len()..];
-    let list = reqwest::blocking::Client::new()
-        .get(format!("http://{host}/v2/ref/a/manifests/sha256-{hex_a}"))
-        .header("Accept", "application/vnd.oci.image.index.v1+json")
-        .send()
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .bytes()
-        .unwrap();
-    reqwest::blocking::Client::new()
-        .put(format!("http://{host}/v2/ref/a/manifests/sha256-{hex_c}"))
-        .header("Content-Type", "application/vnd.oci.image.index.v1+json")
-        .body(list)
-        .send()
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    let list = distribution::get_index(host, "ref/a", &format!("sha256-{hex_a}"));
+    distribution::put_index(host, "ref/a", &format!("sha256-{hex_c}"), &list);
     let (code, report) = verify_seatbelt(dir, "sb.pub", &format!("{host}/ref/a@{c}"), &[]);
     assert_eq!(code, 1, "{report}");
     assert!(

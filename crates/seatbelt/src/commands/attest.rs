@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use miette::{Context, IntoDiagnostic};
-use seatbelt_sign::attest::{attest_subject, Attestation, Attested};
+use seatbelt_sign::attest::{attest_subject, Attestation, Attested, Storage};
 use seatbelt_sign::limits::MAX_PREDICATE_BYTES;
 use seatbelt_sign::predicate::PredicateType;
 use seatbelt_sign::provenance::Clock;
@@ -15,7 +15,7 @@ use seatbelt_sign::Subject;
 use seatbelt_types::Digest;
 use serde_json::Value;
 
-use crate::args::{AttestArgs, AttestOptions, SourceOptions};
+use crate::args::{AttestArgs, AttestOptions, AttestStorageArgs, ReferrersModeArg, SourceOptions};
 use crate::commands::key::load_private_key;
 use crate::commands::sign::{open_target, parse_annotations};
 use crate::output::{print, print_json};
@@ -42,10 +42,22 @@ pub(crate) fn run(args: &AttestArgs) -> miette::Result<Outcome> {
             predicate,
             annotations,
         },
+        args.storage.storage(),
     )
     .into_diagnostic()?;
     report(&attested, args.json)?;
     Ok(Outcome::Ok)
+}
+
+impl AttestStorageArgs {
+    /// As cosign: `--new-bundle-format` writes a bundle referrer whatever the referrers mode.
+    pub(crate) fn storage(&self) -> Storage {
+        match (self.new_bundle_format, self.referrers.registry_referrers) {
+            (true, _) => Storage::Bundle,
+            (false, ReferrersModeArg::Oci11) => Storage::Referrer,
+            (false, ReferrersModeArg::Legacy) => Storage::Tag,
+        }
+    }
 }
 
 /// Prints what attesting wrote.
@@ -118,6 +130,7 @@ pub(crate) fn attach(
             predicate,
             annotations: BTreeMap::new(),
         },
+        options.storage.storage(),
     )
     .into_diagnostic()
     .wrap_err_with(|| format!("cannot attest {image}"))?;

@@ -105,7 +105,8 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         Some(key) => {
             let target = super::sign::open_target(&args.output, &args.source)
                 .wrap_err("--sign: cannot open where the hardened image was written (only registries and oci-dir: layouts keep signatures)")?;
-            let signed = seatbelt_sign::sign::sign(&target, key, &Default::default())
+            let mode = args.storage.referrers.registry_referrers.mode();
+            let signed = seatbelt_sign::sign::sign_with(&target, key, &Default::default(), mode)
                 .into_diagnostic()
                 .wrap_err("--sign: cannot sign the hardened image")?;
             // The tag is re-read to sign; refuse if it no longer names what was just written.
@@ -126,6 +127,7 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
         let options = AttestOptions {
             attest: true,
             key: args.key.clone(),
+            storage: args.storage.clone(),
         };
         let attach = |predicate_type: &str, predicate| {
             let digest = copied.manifest_digest.as_ref();

@@ -26,6 +26,15 @@ pub(crate) fn parse_annotations(values: &[String]) -> miette::Result<BTreeMap<St
         .collect()
 }
 
+impl ReferrersModeArg {
+    pub(crate) fn mode(self) -> ReferrersMode {
+        match self {
+            ReferrersModeArg::Legacy => ReferrersMode::Legacy,
+            ReferrersModeArg::Oci11 => ReferrersMode::Oci11,
+        }
+    }
+}
+
 /// Opens where the image and its signatures live.
 pub(crate) fn open_target(
     image: &str,
@@ -39,12 +48,13 @@ pub(crate) fn run(args: &SignArgs) -> miette::Result<Outcome> {
     let annotations = parse_annotations(&args.annotations)?;
     let key = load_private_key(&args.key)?;
     let target = open_target(&args.image, &args.source)?;
-    let mode = match args.registry_referrers {
-        ReferrersModeArg::Legacy => ReferrersMode::Legacy,
-        ReferrersModeArg::Oci11 => ReferrersMode::Oci11,
-    };
-    let signed =
-        seatbelt_sign::sign::sign_with(&target, &key, &annotations, mode).into_diagnostic()?;
+    let signed = seatbelt_sign::sign::sign_with(
+        &target,
+        &key,
+        &annotations,
+        args.referrers.registry_referrers.mode(),
+    )
+    .into_diagnostic()?;
     if args.json {
         print_json(&signed)?;
     } else {

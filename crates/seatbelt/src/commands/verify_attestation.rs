@@ -33,9 +33,16 @@ pub(crate) fn run(args: &VerifyAttestationArgs) -> miette::Result<Outcome> {
 
 fn table(report: &AttestationReport) -> String {
     let mut out = heading(&report.digest, report.identity.as_deref());
+    if !report.referrers.is_empty() {
+        out.push_str(&format!(
+            "Read {} and {} OCI 1.1 attestation referrer(s).\n",
+            report.attestation_tag,
+            report.referrers.len()
+        ));
+    }
     if report.attestations.is_empty() {
         out.push_str(&format!(
-            "No attestations found (looked for {}).\n",
+            "No attestations found (looked for {} and OCI 1.1 referrers).\n",
             report.attestation_tag
         ));
     }
@@ -83,6 +90,7 @@ mod tests {
             identity: Some("127.0.0.1:5000/app".to_string()),
             attestation_tag: "sha256-0123.att".to_string(),
             predicate_types: vec!["https://slsa.dev/provenance/v1".to_string()],
+            referrers: vec!["sha256:cc".to_string()],
             attestations: vec![
                 check(true, None),
                 check(
@@ -93,18 +101,20 @@ mod tests {
         };
         insta::assert_snapshot!(table(&report), @r"
         Image sha256:0123 in 127.0.0.1:5000/app
+        Read sha256-0123.att and 1 OCI 1.1 attestation referrer(s).
           verified  https://slsa.dev/provenance/v1 envelope sha256:aa
           rejected  envelope sha256:bb: the statement is about sha256:ff, not this image (sha256:0123)
         1 of 2 attestation(s) verified as https://slsa.dev/provenance/v1.
         ");
         let empty = AttestationReport {
             attestations: vec![],
+            referrers: vec![],
             identity: None,
             ..report
         };
         insta::assert_snapshot!(table(&empty), @r"
         Image sha256:0123
-        No attestations found (looked for sha256-0123.att).
+        No attestations found (looked for sha256-0123.att and OCI 1.1 referrers).
         0 of 0 attestation(s) verified as https://slsa.dev/provenance/v1.
         ");
     }
