@@ -436,3 +436,70 @@ fn progress_adds_up_to_the_blob_sizes_announced() {
         img.config.len() as u64 + img.layers.iter().map(|l| l.blob.len() as u64).sum::<u64>();
     assert_eq!(recorder.skipped.into_inner(), total);
 }
+
+#[test]
+fn a_tampered_source_blob_is_refused_by_every_blob_destination_and_nothing_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("l");
+    let img = sample_image();
+    write_layout(&layout, &[(&img, None)]);
+    let blob = &img.layers[0].blob;
+    let mut tampered = blob.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 0xff;
+    std::fs::write(
+        layout
+            .join("blobs/sha256")
+            .join(Digest::sha256_of(blob).hex()),
+        &tampered,
+    )
+    .unwrap();
+    let source = open_ref(&format!("oci-dir:{}", layout.display()));
+    for destination in ["oci-dir:out-layout", "oci-archive:out.tar"] {
+        let target = dir.path().join(destination.split_once(':').unwrap().1);
+        let err = copy_to(
+            &source,
+            &format!(
+                "{}:{}",
+                destination.split_once(':').unwrap().0,
+                target.display()
+            ),
+        )
+        .unwrap_err();
+        match err {
+            ImageError::DigestMismatch {
+                expected, actual, ..
+            } => {
+                assert_eq!(expected, Digest::sha256_of(blob), "{destination}");
+                assert_eq!(actual, Digest::sha256_of(&tampered), "{destination}");
+            }
+            other => panic!("{destination}: {other}"),
+        }
+        let tampered_name = Digest::sha256_of(blob).hex().to_string();
+        let left: Vec<_> = walkdir(&target)
+            .into_iter()
+            .filter(|p| p.ends_with(&tampered_name))
+            .collect();
+        assert!(left.is_empty(), "{destination}: {left:?}");
+    }
+}
+
+/// Every file under `root` (none when it does not exist).
+fn walkdir(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out
+}

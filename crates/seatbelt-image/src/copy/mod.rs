@@ -205,8 +205,11 @@ fn copy_blobs(
             continue;
         }
         options.progress.blob_started(&digest, descriptor.size());
+        // Raw bytes, not `open_blob`: every sink verifies digest and size as it writes and
+        // keeps nothing that does not match (the `BlobSink` contract), so hashing here too
+        // would only hash each blob twice.
         let mut reader = ProgressReader {
-            inner: image.open_blob(descriptor)?,
+            inner: image.blobs.open_raw(&digest, Some(descriptor.size()))?,
             progress: options.progress,
         };
         sink.put_blob(descriptor, &mut reader)?;
