@@ -225,6 +225,13 @@ impl Image {
         })
     }
 
+    /// Where this image's blobs are read from, raw: for building a derived image that serves
+    /// some of them ([`Image::new`]), whose own [`Image::open_blob`] then verifies them, so
+    /// they are not hashed twice on the way.
+    pub fn blob_source(&self) -> Arc<dyn BlobSource> {
+        Arc::clone(&self.blobs)
+    }
+
     /// The manifest digest, if the image has a manifest.
     pub fn digest(&self) -> Option<&Digest> {
         self.manifest.as_ref().map(|m| &m.digest)
