@@ -12,9 +12,14 @@ mod rekor;
 mod sct;
 #[cfg(any(test, feature = "test-pki"))]
 pub mod test_pki;
+#[cfg(any(test, feature = "test-pki"))]
+pub mod test_tsa;
 #[cfg(test)]
 mod tests;
 pub mod trusted_root;
+pub mod tsa;
+#[cfg(test)]
+mod tsa_tests;
 pub mod verify;
 mod x509;
 

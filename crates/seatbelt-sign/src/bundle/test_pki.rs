@@ -1,6 +1,6 @@
 //! A complete, throwaway Sigstore-like PKI for tests: a root and intermediate CA, Fulcio-style
 //! leaves with embedded SCTs from a CT log key, a Rekor-like log with SETs, a Merkle tree and a
-//! signed checkpoint, and the trusted root naming them. Every knob a negative test turns is a
+//! signed checkpoint, an RFC 3161 timestamp authority, and the trusted root naming them. Every knob a negative test turns is a
 //! field of [`Options`]. Test support only (feature `test-pki`): it panics on misuse.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -30,6 +30,7 @@ use x509_cert::time::{Time, Validity};
 use x509_cert::Certificate;
 
 use super::merkle::{leaf_hash, tree};
+use super::test_tsa::{Eku, Tsa};
 use super::x509::{FULCIO_ISSUER_V1, FULCIO_ISSUER_V2};
 
 /// The signing time every fixture uses (2023-11-14T22:13:20Z).
@@ -84,6 +85,8 @@ pub struct Pki {
     pub intermediate: Certificate,
     pub ct_key: p256::ecdsa::SigningKey,
     pub log_key: p256::ecdsa::SigningKey,
+    /// The timestamp authority the trusted root lists.
+    pub tsa: Tsa,
 }
 
 /// One keyless signature over an artifact with everything a bundle carries.
@@ -146,6 +149,7 @@ impl Pki {
             intermediate,
             ct_key: p256::ecdsa::SigningKey::random(&mut rng),
             log_key: p256::ecdsa::SigningKey::random(&mut rng),
+            tsa: Tsa::new(Eku::Critical),
         }
     }
 
@@ -186,7 +190,7 @@ impl Pki {
                 "validFor": { "start": "2020-01-01T00:00:00Z" }
             }],
             "ctlogs": [log(&self.ct_key, "https://ctfe.test")],
-            "timestampAuthorities": []
+            "timestampAuthorities": [self.tsa.authority()]
         })
         .to_string()
     }

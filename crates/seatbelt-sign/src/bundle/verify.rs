@@ -1,6 +1,6 @@
 //! Offline verification of a keyless Sigstore bundle against a trusted root: who signed
 //! (Fulcio certificate chain, SCT, identity and OIDC issuer), when (a transparency log entry's
-//! signed entry timestamp, inside the certificate's validity), that it was logged (SET and/or
+//! signed entry timestamp or an RFC 3161 timestamp, inside the certificate's validity), that it was logged (SET and/or
 //! inclusion proof against a signed checkpoint), and that the signature covers this artifact.
 //! Nothing here touches the network.
 
@@ -10,6 +10,7 @@ use x509_cert::Certificate;
 use super::rekor::{check_body, verify_inclusion, verify_set};
 use super::sct::verify_embedded;
 use super::trusted_root::TrustedRoot;
+use super::tsa::{self, Stamped};
 use super::x509::{self, SigKey};
 use super::{Bundle, Content, Version};
 use crate::blob::Artifact;
@@ -79,6 +80,8 @@ pub struct Verified {
     pub authority: String,
     /// The log entries verified, with how.
     pub log_entries: Vec<String>,
+    /// The RFC 3161 timestamps verified: authority and time (Unix seconds).
+    pub timestamps: Vec<String>,
 }
 
 /// Verifies a keyless `bundle` over `artifact` under `root` and `policy`.
@@ -117,17 +120,13 @@ pub fn verify(
 
     // When: only log entries whose body records this signature count, and only a verified
     // SET makes the integrated time trustworthy.
-    let (times, log_entries) = verify_log_entries(bundle, artifact, signature, leaf_der, root)?;
-    if !bundle.rfc3161_timestamps.is_empty() && times.is_empty() {
-        return reject(
-            Check::Time,
-            "the bundle's only trusted time would come from an RFC 3161 timestamp, which seatbelt does not verify yet",
-        );
-    }
+    let (mut times, log_entries) = verify_log_entries(bundle, artifact, signature, leaf_der, root)?;
+    let timestamps = verify_timestamps(bundle, signature, root)?;
+    times.extend(timestamps.iter().map(|t| t.time));
     let Some(&signed_at) = times.first() else {
         return reject(
             Check::Time,
-            "no verified signed entry timestamp gives a signing time",
+            "no trusted signing time: no log entry has a verified signed entry timestamp and the bundle has no RFC 3161 timestamp",
         );
     };
     for &t in &times {
@@ -192,7 +191,31 @@ pub fn verify(
         signed_at,
         authority,
         log_entries,
+        timestamps: timestamps
+            .into_iter()
+            .map(|t| format!("{} at {}", t.authority, t.time))
+            .collect(),
     })
+}
+
+/// Verifies every RFC 3161 timestamp over `signature`. Each one counts as a trusted time, and
+/// one trusted time (from here or a log's SET) suffices, as in sigstore-go's default. Unlike
+/// sigstore-go, which skips a timestamp it cannot verify, one that fails refuses the bundle:
+/// it was altered or made for another trusted root, and the user should hear of it.
+fn verify_timestamps(
+    bundle: &Bundle,
+    signature: &[u8],
+    root: &TrustedRoot,
+) -> Result<Vec<Stamped>, Rejected> {
+    bundle
+        .rfc3161_timestamps
+        .iter()
+        .enumerate()
+        .map(|(i, der)| {
+            tsa::verify(der, signature, root)
+                .or_else(|e| reject(Check::Time, format!("RFC 3161 timestamp {}: {e}", i + 1)))
+        })
+        .collect()
 }
 
 fn artifact_content(artifact: &Artifact) -> Option<&[u8]> {
@@ -276,7 +299,7 @@ fn chain_to_root(
             reasons.push(format!("{}: not valid at signing time", ca.uri));
             continue;
         }
-        match climb(leaf, &ca.chain, time) {
+        match x509::climb(leaf, &ca.chain, time) {
             Ok(issuer) => return Ok((ca.uri.clone(), issuer)),
             Err(e) => reasons.push(format!("{}: {e}", ca.uri)),
         }
@@ -292,33 +315,4 @@ fn chain_to_root(
             )
         },
     )
-}
-
-fn climb(leaf: &Certificate, chain: &[Vec<u8>], time: i64) -> Result<Certificate, String> {
-    let certs = chain
-        .iter()
-        .map(|der| x509::parse(der))
-        .collect::<Result<Vec<_>, _>>()?;
-    let Some(first) = certs.first() else {
-        return Err("empty chain".to_string());
-    };
-    let mut child = leaf;
-    for (i, issuer) in certs.iter().enumerate() {
-        x509::issued_by(child, issuer)?;
-        if !x509::is_ca(issuer) {
-            return Err(format!("`{}` is not a CA", issuer.tbs_certificate.subject));
-        }
-        if !x509::valid_at(issuer, time) {
-            return Err(format!(
-                "`{}` was not valid at signing time",
-                issuer.tbs_certificate.subject
-            ));
-        }
-        if i + 1 == certs.len() {
-            // The last must be a self-signed root.
-            x509::issued_by(issuer, issuer)?;
-        }
-        child = issuer;
-    }
-    Ok(first.clone())
 }
