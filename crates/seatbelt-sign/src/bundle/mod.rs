@@ -5,11 +5,16 @@
 //! Format: sigstore/protobuf-specs `sigstore_bundle.proto`, `sigstore_rekor.proto`,
 //! `sigstore_common.proto` (int64 fields are JSON strings, bytes are base64).
 
+mod dsse_bundle;
+#[cfg(test)]
+mod dsse_tests;
 pub mod keyless;
 mod merkle;
 mod raw;
 mod rekor;
 mod sct;
+#[cfg(any(test, feature = "test-pki"))]
+pub mod test_dsse;
 #[cfg(any(test, feature = "test-pki"))]
 pub mod test_pki;
 #[cfg(any(test, feature = "test-pki"))]

@@ -231,7 +231,9 @@ fn signed_attributes(token: &Token) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("the signed attributes do not re-encode: {e}"))
 }
 
-/// Verifies the token as signed by `authority`'s TSA at `time`.
+/// Verifies the token as signed by `authority`'s TSA at `time`. The ESS signing-certificate
+/// attribute is not compared: it guards against a verifier picking another certificate of the
+/// same key, and here the signer is fixed by the trusted root and the signature checked with it.
 fn by_authority(
     token: &Token,
     signed_attrs: &[u8],

@@ -229,3 +229,38 @@ fn truncated_or_garbage_timestamps_are_clear_errors() {
         Err(crate::SignError::TooLarge { .. })
     ));
 }
+
+#[test]
+fn a_timestamp_openssl_wrote_verifies() {
+    // P-384 TSA, SHA-384 imprint and signature, ESS cert id, nonce, accuracy, TSA name: see
+    // testdata/README.md.
+    let der = include_bytes!("testdata/openssl-ts.tsr");
+    let chain = [
+        &include_bytes!("testdata/openssl-tsa.der")[..],
+        &include_bytes!("testdata/openssl-tsa-root.der")[..],
+    ];
+    let root = serde_json::json!({
+        "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+        "timestampAuthorities": [{
+            "uri": "https://openssl.test",
+            "certChain": { "certificates": chain
+                .iter()
+                .map(|c| serde_json::json!({ "rawBytes": STANDARD.encode(c) }))
+                .collect::<Vec<_>>() },
+            "validFor": { "start": "2020-01-01T00:00:00Z" }
+        }]
+    });
+    let root =
+        super::trusted_root::TrustedRoot::parse(root.to_string().as_bytes(), "root").unwrap();
+    let message = b"signature bytes from a bundle";
+    let stamped = tsa::verify(der, message, &root).unwrap();
+    assert_eq!(stamped.authority, "https://openssl.test");
+    assert_eq!(stamped.time, tsa::parse(der, "ts").unwrap().gen_time());
+    assert!(stamped.time > SIGNED_AT, "{}", stamped.time);
+    let reason = tsa::verify(der, b"other bytes", &root).unwrap_err();
+    assert!(reason.contains("other bytes"), "{reason}");
+    // Only the root trusted, the TSA leaf taken from the token: still the same signer.
+    let mut only_root = root.clone();
+    only_root.timestamp_authorities[0].chain.remove(0);
+    tsa::verify(der, message, &only_root).unwrap();
+}
