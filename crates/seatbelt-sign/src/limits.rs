@@ -62,3 +62,7 @@ pub const MAX_TRUSTED_ROOT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The most keys or CAs of one kind in a trusted root; bounds the search per check.
 pub const MAX_TRUSTED_ENTRIES: usize = 256;
+
+/// The largest RFC 3161 timestamp read (real ones, certificates included, are 1–5 KiB). DER
+/// sets are sorted on decoding in quadratic time, so a small bound keeps hostile ones cheap.
+pub const MAX_TIMESTAMP_BYTES: usize = 32 * 1024;

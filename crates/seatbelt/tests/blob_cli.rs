@@ -381,3 +381,69 @@ fn keyless_bundles_verify_offline_against_a_trusted_root() {
     assert!(out.status.success());
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn keyless_attestation_and_timestamped_bundles_verify() {
+    use base64::Engine;
+    use seatbelt_sign::bundle::test_dsse::{statement, DsseKind};
+    let dir = setup();
+    let d = dir.path();
+    let artifact = std::fs::read(d.join("artifact.tar")).unwrap();
+    let pki = Pki::new();
+    std::fs::write(d.join("trusted_root.json"), pki.trusted_root()).unwrap();
+    let signed = pki.sign(&artifact, &Options::default());
+    // An attestation whose statement's subject is the artifact.
+    let payload = statement(&signed.sha256, serde_json::json!({}));
+    let attested = pki.sign_dsse(&payload, DsseKind::Dsse, &Options::default());
+    std::fs::write(
+        d.join("attestation.json"),
+        attested
+            .bundle(Format::V03, &pki.intermediate_der())
+            .to_string(),
+    )
+    .unwrap();
+    // A blob signature whose only trusted time is an RFC 3161 timestamp.
+    let mut json = signed.bundle(Format::V03ProofOnly, &pki.intermediate_der());
+    let stamp = pki.tsa.stamp(&signed.signature, 1_700_000_042);
+    json["verificationMaterial"]["timestampVerificationData"] = serde_json::json!({
+        "rfc3161Timestamps": [{
+            "signedTimestamp": base64::engine::general_purpose::STANDARD.encode(stamp)
+        }]
+    });
+    std::fs::write(d.join("timestamped.json"), json.to_string()).unwrap();
+    let seatbelt = seatbelt_bin();
+    let verify = |bundle: &str, file: &str| {
+        code(
+            &seatbelt,
+            &[
+                "verify-blob",
+                "--bundle",
+                bundle,
+                "--trusted-root",
+                "trusted_root.json",
+                "--certificate-identity",
+                IDENTITY,
+                "--certificate-oidc-issuer",
+                ISSUER,
+                file,
+            ],
+            d,
+        )
+    };
+    let (status, out) = verify("attestation.json", "artifact.tar");
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("attestation: https://slsa.dev/provenance/v1"),
+        "{out}"
+    );
+    let (status, out) = verify("attestation.json", "tampered.tar");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("Digest"), "{out}");
+    let (status, out) = verify("timestamped.json", "artifact.tar");
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("2023-11-14T22:14:02Z")
+            && out.contains("RFC 3161 timestamps: https://tsa.test"),
+        "{out}"
+    );
+}

@@ -5,16 +5,26 @@
 //! Format: sigstore/protobuf-specs `sigstore_bundle.proto`, `sigstore_rekor.proto`,
 //! `sigstore_common.proto` (int64 fields are JSON strings, bytes are base64).
 
+mod dsse_bundle;
+#[cfg(test)]
+mod dsse_tests;
 pub mod keyless;
 mod merkle;
 mod raw;
 mod rekor;
 mod sct;
 #[cfg(any(test, feature = "test-pki"))]
+pub mod test_dsse;
+#[cfg(any(test, feature = "test-pki"))]
 pub mod test_pki;
+#[cfg(any(test, feature = "test-pki"))]
+pub mod test_tsa;
 #[cfg(test)]
 mod tests;
 pub mod trusted_root;
+pub mod tsa;
+#[cfg(test)]
+mod tsa_tests;
 pub mod verify;
 mod x509;
 

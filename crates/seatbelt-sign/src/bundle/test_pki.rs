@@ -1,6 +1,6 @@
 //! A complete, throwaway Sigstore-like PKI for tests: a root and intermediate CA, Fulcio-style
 //! leaves with embedded SCTs from a CT log key, a Rekor-like log with SETs, a Merkle tree and a
-//! signed checkpoint, and the trusted root naming them. Every knob a negative test turns is a
+//! signed checkpoint, an RFC 3161 timestamp authority, and the trusted root naming them. Every knob a negative test turns is a
 //! field of [`Options`]. Test support only (feature `test-pki`): it panics on misuse.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -30,6 +30,7 @@ use x509_cert::time::{Time, Validity};
 use x509_cert::Certificate;
 
 use super::merkle::{leaf_hash, tree};
+use super::test_tsa::{Eku, Tsa};
 use super::x509::{FULCIO_ISSUER_V1, FULCIO_ISSUER_V2};
 
 /// The signing time every fixture uses (2023-11-14T22:13:20Z).
@@ -84,6 +85,8 @@ pub struct Pki {
     pub intermediate: Certificate,
     pub ct_key: p256::ecdsa::SigningKey,
     pub log_key: p256::ecdsa::SigningKey,
+    /// The timestamp authority the trusted root lists.
+    pub tsa: Tsa,
 }
 
 /// One keyless signature over an artifact with everything a bundle carries.
@@ -100,6 +103,11 @@ pub struct Signed {
     pub hashes: Vec<Vec<u8>>,
     pub checkpoint: String,
     pub log_id: Vec<u8>,
+    /// The log entry's kind and version (`hashedrekord` `0.0.1`, `dsse` `0.0.1`…).
+    pub kind: String,
+    pub version: String,
+    /// The DSSE envelope, for an attestation; `None` for a message signature.
+    pub envelope: Option<serde_json::Value>,
 }
 
 impl Pki {
@@ -146,6 +154,7 @@ impl Pki {
             intermediate,
             ct_key: p256::ecdsa::SigningKey::random(&mut rng),
             log_key: p256::ecdsa::SigningKey::random(&mut rng),
+            tsa: Tsa::new(Eku::Critical),
         }
     }
 
@@ -186,7 +195,7 @@ impl Pki {
                 "validFor": { "start": "2020-01-01T00:00:00Z" }
             }],
             "ctlogs": [log(&self.ct_key, "https://ctfe.test")],
-            "timestampAuthorities": []
+            "timestampAuthorities": [self.tsa.authority()]
         })
         .to_string()
     }
@@ -306,6 +315,31 @@ impl Pki {
         })
         .to_string()
         .into_bytes();
+        self.logged(
+            leaf,
+            signature,
+            sha256,
+            body,
+            ("hashedrekord", None),
+            options,
+        )
+    }
+
+    /// Logs `body` at index 5 of a 7-entry log, with its SET and signed checkpoint.
+    pub fn logged(
+        &self,
+        leaf: Certificate,
+        signature: Vec<u8>,
+        sha256: [u8; 32],
+        body: Vec<u8>,
+        (kind, envelope): (&str, Option<serde_json::Value>),
+        options: &Options,
+    ) -> Signed {
+        let version: String = serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+            ["apiVersion"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let log_index = 5;
         let mut leaves: Vec<[u8; 32]> = (0..7u8).map(|i| leaf_hash(&[i])).collect();
         leaves[log_index] = leaf_hash(&body);
@@ -314,8 +348,8 @@ impl Pki {
         let entry = super::TlogEntry {
             log_index: log_index as i64,
             log_id: log_id.clone(),
-            kind: "hashedrekord".into(),
-            version: "0.0.1".into(),
+            kind: kind.into(),
+            version: version.clone(),
             integrated_time: options.integrated_time,
             signed_entry_timestamp: None,
             inclusion_proof: None,
@@ -344,6 +378,9 @@ impl Pki {
             hashes: paths[log_index].clone(),
             checkpoint,
             log_id,
+            kind: kind.into(),
+            version,
+            envelope,
         }
     }
 
@@ -396,7 +433,7 @@ impl Signed {
         let mut entry = serde_json::json!({
             "logIndex": self.log_index.to_string(),
             "logId": { "keyId": b64(&self.log_id) },
-            "kindVersion": { "kind": "hashedrekord", "version": "0.0.1" },
+            "kindVersion": { "kind": self.kind, "version": self.version },
             "integratedTime": self.integrated_time.to_string(),
             "canonicalizedBody": b64(&self.body),
         });
@@ -432,13 +469,19 @@ impl Signed {
         };
         let mut material = material;
         material["tlogEntries"] = serde_json::json!([entry]);
-        serde_json::json!({
+        let mut bundle = serde_json::json!({
             "mediaType": media_type,
             "verificationMaterial": material,
-            "messageSignature": {
-                "messageDigest": { "algorithm": "SHA2_256", "digest": b64(&self.sha256) },
-                "signature": b64(&self.signature),
+        });
+        match &self.envelope {
+            Some(envelope) => bundle["dsseEnvelope"] = envelope.clone(),
+            None => {
+                bundle["messageSignature"] = serde_json::json!({
+                    "messageDigest": { "algorithm": "SHA2_256", "digest": b64(&self.sha256) },
+                    "signature": b64(&self.signature),
+                })
             }
-        })
+        }
+        bundle
     }
 }

@@ -7,9 +7,9 @@ use super::verify::{verify, Check, Policy, Rejected, Verified};
 use super::Bundle;
 use crate::blob::Artifact;
 
-const ARTIFACT: &[u8] = b"seatbelt-1.0.0-x86_64-linux.tar.gz contents";
+pub(super) const ARTIFACT: &[u8] = b"seatbelt-1.0.0-x86_64-linux.tar.gz contents";
 
-fn policy() -> Policy {
+pub(super) fn policy() -> Policy {
     Policy {
         identity: IDENTITY.to_string(),
         issuer: ISSUER.to_string(),
@@ -35,20 +35,24 @@ fn check(
     )
 }
 
-fn rejected_by(result: Result<Verified, Rejected>, expected: Check) {
+pub(super) fn rejected_by(result: Result<Verified, Rejected>, expected: Check) {
     match result {
         Ok(v) => panic!("verified, expected a {expected:?} rejection: {v:?}"),
         Err(r) => assert_eq!(r.check, expected, "{r}"),
     }
 }
 
-fn edit(value: &mut serde_json::Value, pointer: &str, f: impl FnOnce(&mut serde_json::Value)) {
+pub(super) fn edit(
+    value: &mut serde_json::Value,
+    pointer: &str,
+    f: impl FnOnce(&mut serde_json::Value),
+) {
     f(value
         .pointer_mut(pointer)
         .unwrap_or_else(|| panic!("no {pointer}")));
 }
 
-fn flip_b64(value: &mut serde_json::Value) {
+pub(super) fn flip_b64(value: &mut serde_json::Value) {
     use base64::Engine;
     let engine = base64::engine::general_purpose::STANDARD;
     let mut bytes = engine.decode(value.as_str().unwrap()).unwrap();
@@ -57,7 +61,11 @@ fn flip_b64(value: &mut serde_json::Value) {
     *value = serde_json::Value::String(engine.encode(bytes));
 }
 
-fn verify_json(pki: &Pki, json: &serde_json::Value, artifact: &[u8]) -> Result<Verified, Rejected> {
+pub(super) fn verify_json(
+    pki: &Pki,
+    json: &serde_json::Value,
+    artifact: &[u8],
+) -> Result<Verified, Rejected> {
     let bundle = Bundle::parse(json.to_string().as_bytes(), "bundle").unwrap();
     let root = TrustedRoot::parse(pki.trusted_root().as_bytes(), "root").unwrap();
     verify(

@@ -1,17 +1,20 @@
 //! Offline verification of a keyless Sigstore bundle against a trusted root: who signed
 //! (Fulcio certificate chain, SCT, identity and OIDC issuer), when (a transparency log entry's
-//! signed entry timestamp, inside the certificate's validity), that it was logged (SET and/or
-//! inclusion proof against a signed checkpoint), and that the signature covers this artifact.
-//! Nothing here touches the network.
+//! signed entry timestamp or an RFC 3161 timestamp, inside the certificate's validity), that
+//! it was logged (SET and/or inclusion proof against a signed checkpoint), and that the
+//! signature covers this artifact: the file itself, or for a DSSE bundle an in-toto statement
+//! whose subject is the file. Nothing here touches the network.
 
 use serde::Serialize;
 use x509_cert::Certificate;
 
+use super::dsse_bundle::{self, Dsse};
 use super::rekor::{check_body, verify_inclusion, verify_set};
 use super::sct::verify_embedded;
 use super::trusted_root::TrustedRoot;
+use super::tsa::{self, Stamped};
 use super::x509::{self, SigKey};
-use super::{Bundle, Content, Version};
+use super::{Bundle, Content, TlogEntry, Version};
 use crate::blob::Artifact;
 
 /// Who must have signed.
@@ -79,6 +82,29 @@ pub struct Verified {
     pub authority: String,
     /// The log entries verified, with how.
     pub log_entries: Vec<String>,
+    /// The RFC 3161 timestamps verified: authority and time (Unix seconds).
+    pub timestamps: Vec<String>,
+    /// For a DSSE bundle, the in-toto statement's predicate type (the artifact is its subject).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicate_type: Option<String>,
+}
+
+/// What the bundle's signature is over.
+enum Signed<'a> {
+    /// The artifact itself (hashedrekord).
+    Message(&'a [u8]),
+    /// A DSSE envelope whose statement names the artifact, with its predicate type.
+    Dsse(Dsse, String),
+}
+
+impl Signed<'_> {
+    /// The signature bytes, which logs and timestamps commit to.
+    fn signature(&self) -> &[u8] {
+        match self {
+            Signed::Message(signature) => signature,
+            Signed::Dsse(dsse, _) => &dsse.signature,
+        }
+    }
 }
 
 /// Verifies a keyless `bundle` over `artifact` under `root` and `policy`.
@@ -88,25 +114,32 @@ pub fn verify(
     root: &TrustedRoot,
     policy: &Policy,
 ) -> Result<Verified, Rejected> {
-    let Content::MessageSignature { digest, signature } = &bundle.content else {
-        return reject(
-            Check::Bundle,
-            "the bundle holds a DSSE envelope; keyless verification of attestations is not supported yet (only blob signatures)",
-        );
-    };
-    if let Some(digest) = digest {
-        if digest.as_slice() != artifact.sha256.as_slice() {
-            return reject(
-                Check::Digest,
-                format!(
-                    "the bundle is for content with SHA-256 {}, but {} has {}",
-                    hex::encode(digest),
-                    artifact.name,
-                    hex::encode(artifact.sha256)
-                ),
-            );
+    let signed = match &bundle.content {
+        Content::MessageSignature { digest, signature } => {
+            if let Some(digest) = digest {
+                if digest.as_slice() != artifact.sha256.as_slice() {
+                    return reject(
+                        Check::Digest,
+                        format!(
+                            "the bundle is for content with SHA-256 {}, but {} has {}",
+                            hex::encode(digest),
+                            artifact.name,
+                            hex::encode(artifact.sha256)
+                        ),
+                    );
+                }
+            }
+            Signed::Message(signature)
         }
-    }
+        Content::Dsse(value) => {
+            let dsse = Dsse::open(value).or_else(|e| reject(Check::Bundle, e))?;
+            let statement = dsse
+                .statement_about(artifact)
+                .or_else(|e| reject(Check::Digest, e))?;
+            Signed::Dsse(dsse, statement.predicate_type)
+        }
+    };
+    let signature = signed.signature();
     let Some(leaf_der) = bundle.leaf_certificate() else {
         return reject(
             Check::Bundle,
@@ -116,18 +149,18 @@ pub fn verify(
     let leaf = x509::parse(leaf_der).or_else(|e| reject(Check::Bundle, e))?;
 
     // When: only log entries whose body records this signature count, and only a verified
-    // SET makes the integrated time trustworthy.
-    let (times, log_entries) = verify_log_entries(bundle, artifact, signature, leaf_der, root)?;
-    if !bundle.rfc3161_timestamps.is_empty() && times.is_empty() {
-        return reject(
-            Check::Time,
-            "the bundle's only trusted time would come from an RFC 3161 timestamp, which seatbelt does not verify yet",
-        );
-    }
+    // SET makes the integrated time trustworthy; verified RFC 3161 timestamps count too.
+    let body_matches = |entry: &TlogEntry| match &signed {
+        Signed::Message(signature) => check_body(entry, &artifact.sha256, signature, leaf_der),
+        Signed::Dsse(dsse, _) => dsse_bundle::check_body(entry, dsse, leaf_der),
+    };
+    let (mut times, log_entries) = verify_log_entries(bundle, &body_matches, root)?;
+    let timestamps = verify_timestamps(bundle, signature, root)?;
+    times.extend(timestamps.iter().map(|t| t.time));
     let Some(&signed_at) = times.first() else {
         return reject(
             Check::Time,
-            "no verified signed entry timestamp gives a signing time",
+            "no trusted signing time: no log entry has a verified signed entry timestamp and the bundle has no RFC 3161 timestamp",
         );
     };
     for &t in &times {
@@ -169,19 +202,21 @@ pub fn verify(
         );
     }
     let key = SigKey::of(&leaf).or_else(|e| reject(Check::Chain, e))?;
-    let verified = match &key {
-        SigKey::Ed25519(_) => match artifact_content(artifact) {
+    let verified = match (&signed, &key) {
+        (Signed::Dsse(dsse, _), _) => key.verify(&dsse.pae(), signature, key.natural_hash()),
+        (Signed::Message(_), SigKey::Ed25519(_)) => match artifact_content(artifact) {
             Some(content) => key.verify(content, signature, key.natural_hash()),
             None => false,
         },
-        _ => key.verify_sha256_prehash(&artifact.sha256, signature),
+        (Signed::Message(_), _) => key.verify_sha256_prehash(&artifact.sha256, signature),
     };
     if !verified {
         return reject(
             Check::Signature,
             format!(
-                "the signature does not verify over {} with the certificate's key (altered file or signature)",
-                artifact.name
+                "the signature does not verify over {} with the certificate's key (altered {} or signature)",
+                artifact.name,
+                if matches!(signed, Signed::Dsse(..)) { "attestation" } else { "file" }
             ),
         );
     }
@@ -192,7 +227,35 @@ pub fn verify(
         signed_at,
         authority,
         log_entries,
+        timestamps: timestamps
+            .into_iter()
+            .map(|t| format!("{} at {}", t.authority, t.time))
+            .collect(),
+        predicate_type: match signed {
+            Signed::Dsse(_, predicate_type) => Some(predicate_type),
+            Signed::Message(_) => None,
+        },
     })
+}
+
+/// Verifies every RFC 3161 timestamp over `signature`. Each one counts as a trusted time, and
+/// one trusted time (from here or a log's SET) suffices, as in sigstore-go's default. Unlike
+/// sigstore-go, which skips a timestamp it cannot verify, one that fails refuses the bundle:
+/// it was altered or made for another trusted root, and the user should hear of it.
+fn verify_timestamps(
+    bundle: &Bundle,
+    signature: &[u8],
+    root: &TrustedRoot,
+) -> Result<Vec<Stamped>, Rejected> {
+    bundle
+        .rfc3161_timestamps
+        .iter()
+        .enumerate()
+        .map(|(i, der)| {
+            tsa::verify(der, signature, root)
+                .or_else(|e| reject(Check::Time, format!("RFC 3161 timestamp {}: {e}", i + 1)))
+        })
+        .collect()
 }
 
 fn artifact_content(artifact: &Artifact) -> Option<&[u8]> {
@@ -202,9 +265,7 @@ fn artifact_content(artifact: &Artifact) -> Option<&[u8]> {
 /// Verifies each log entry; returns the trusted times and a description of each entry.
 fn verify_log_entries(
     bundle: &Bundle,
-    artifact: &Artifact,
-    signature: &[u8],
-    leaf_der: &[u8],
+    body_matches: &dyn Fn(&TlogEntry) -> Result<(), String>,
     root: &TrustedRoot,
 ) -> Result<(Vec<i64>, Vec<String>), Rejected> {
     if bundle.tlog_entries.is_empty() {
@@ -225,8 +286,7 @@ fn verify_log_entries(
                 ),
             );
         };
-        check_body(entry, &artifact.sha256, signature, leaf_der)
-            .or_else(|e| reject(Check::Tlog, e))?;
+        body_matches(entry).or_else(|e| reject(Check::Tlog, e))?;
         let mut how = Vec::new();
         if entry.signed_entry_timestamp.is_some() {
             verify_set(entry, &log.key).or_else(|e| reject(Check::Tlog, e))?;
@@ -276,7 +336,7 @@ fn chain_to_root(
             reasons.push(format!("{}: not valid at signing time", ca.uri));
             continue;
         }
-        match climb(leaf, &ca.chain, time) {
+        match x509::climb(leaf, &ca.chain, time) {
             Ok(issuer) => return Ok((ca.uri.clone(), issuer)),
             Err(e) => reasons.push(format!("{}: {e}", ca.uri)),
         }
@@ -292,33 +352,4 @@ fn chain_to_root(
             )
         },
     )
-}
-
-fn climb(leaf: &Certificate, chain: &[Vec<u8>], time: i64) -> Result<Certificate, String> {
-    let certs = chain
-        .iter()
-        .map(|der| x509::parse(der))
-        .collect::<Result<Vec<_>, _>>()?;
-    let Some(first) = certs.first() else {
-        return Err("empty chain".to_string());
-    };
-    let mut child = leaf;
-    for (i, issuer) in certs.iter().enumerate() {
-        x509::issued_by(child, issuer)?;
-        if !x509::is_ca(issuer) {
-            return Err(format!("`{}` is not a CA", issuer.tbs_certificate.subject));
-        }
-        if !x509::valid_at(issuer, time) {
-            return Err(format!(
-                "`{}` was not valid at signing time",
-                issuer.tbs_certificate.subject
-            ));
-        }
-        if i + 1 == certs.len() {
-            // The last must be a self-signed root.
-            x509::issued_by(issuer, issuer)?;
-        }
-        child = issuer;
-    }
-    Ok(first.clone())
 }

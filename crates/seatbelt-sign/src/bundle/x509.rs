@@ -4,7 +4,7 @@
 //! with caller-chosen time and Fulcio's extensions.
 
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
-use sha2::{Digest as _, Sha256, Sha384};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 use x509_cert::der::asn1::{ObjectIdentifier, Utf8StringRef};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::pkix::name::GeneralName;
@@ -13,6 +13,10 @@ use x509_cert::Certificate;
 
 const ECDSA_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
+const ECDSA_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
+const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
@@ -24,19 +28,44 @@ pub(crate) const FULCIO_ISSUER_V1: ObjectIdentifier =
 pub(crate) const FULCIO_ISSUER_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8");
 const CODE_SIGNING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+const TIME_STAMPING: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
 
 /// The hash a signature is computed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hash {
     Sha256,
     Sha384,
+    Sha512,
 }
 
 impl Hash {
-    fn digest(self, message: &[u8]) -> Vec<u8> {
+    pub(crate) fn digest(self, message: &[u8]) -> Vec<u8> {
         match self {
             Hash::Sha256 => Sha256::digest(message).to_vec(),
             Hash::Sha384 => Sha384::digest(message).to_vec(),
+            Hash::Sha512 => Sha512::digest(message).to_vec(),
+        }
+    }
+
+    /// The SHA-2 hash a digest algorithm OID names.
+    pub(crate) fn of_digest_oid(oid: ObjectIdentifier) -> Option<Hash> {
+        match oid {
+            o if o == SHA256 => Some(Hash::Sha256),
+            o if o == SHA384 => Some(Hash::Sha384),
+            o if o == SHA512 => Some(Hash::Sha512),
+            _ => None,
+        }
+    }
+
+    /// The hash a signature algorithm OID implies; a bare key algorithm (`id-ecPublicKey`,
+    /// which some CMS writers put there) defers to `digest`.
+    pub(crate) fn of_signature_oid(oid: ObjectIdentifier, digest: Hash) -> Option<Hash> {
+        match oid {
+            o if o == ECDSA_SHA256 => Some(Hash::Sha256),
+            o if o == ECDSA_SHA384 => Some(Hash::Sha384),
+            o if o == ECDSA_SHA512 => Some(Hash::Sha512),
+            o if o == EC_PUBLIC_KEY || o == ED25519 => Some(digest),
+            _ => None,
         }
     }
 }
@@ -190,6 +219,53 @@ pub(crate) fn is_ca(cert: &Certificate) -> bool {
 /// Whether the certificate may sign code (Fulcio leaves carry this EKU).
 pub(crate) fn code_signing(cert: &Certificate) -> bool {
     matches!(cert.tbs_certificate.get::<ExtendedKeyUsage>(), Ok(Some((_, eku))) if eku.0.contains(&CODE_SIGNING))
+}
+
+/// Whether the certificate is a timestamping certificate as RFC 3161 §2.3 demands: one
+/// extended key usage, timeStamping, in a critical extension.
+pub(crate) fn time_stamping(cert: &Certificate) -> Result<(), String> {
+    match cert.tbs_certificate.get::<ExtendedKeyUsage>() {
+        Ok(Some((true, eku))) if eku.0 == [TIME_STAMPING] => Ok(()),
+        Ok(Some((false, _))) => Err("its extended key usage is not marked critical".to_string()),
+        Ok(Some(_)) => Err("its extended key usage is not timeStamping alone".to_string()),
+        Ok(None) => Err("it has no extended key usage (timeStamping is required)".to_string()),
+        Err(e) => Err(format!("its extended key usage is malformed: {e}")),
+    }
+}
+
+/// Climbs from `leaf` through `chain` (issuer first, self-signed root last), each issuer a CA
+/// valid at `time`; returns the leaf's direct issuer.
+pub(crate) fn climb(
+    leaf: &Certificate,
+    chain: &[Vec<u8>],
+    time: i64,
+) -> Result<Certificate, String> {
+    let certs = chain
+        .iter()
+        .map(|der| parse(der))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = certs.first() else {
+        return Err("empty chain".to_string());
+    };
+    let mut child = leaf;
+    for (i, issuer) in certs.iter().enumerate() {
+        issued_by(child, issuer)?;
+        if !is_ca(issuer) {
+            return Err(format!("`{}` is not a CA", issuer.tbs_certificate.subject));
+        }
+        if !valid_at(issuer, time) {
+            return Err(format!(
+                "`{}` was not valid at signing time",
+                issuer.tbs_certificate.subject
+            ));
+        }
+        if i + 1 == certs.len() {
+            // The last must be a self-signed root.
+            issued_by(issuer, issuer)?;
+        }
+        child = issuer;
+    }
+    Ok(first.clone())
 }
 
 /// The identities in the Subject Alternative Name: URIs and email addresses.

@@ -173,14 +173,26 @@ fn verify_keyless(
                 let when = jiff::Timestamp::from_second(verified.signed_at)
                     .map(|t| t.to_string())
                     .unwrap_or_else(|_| verified.signed_at.to_string());
-                print(&format!(
+                let mut text = format!(
                     "Verified OK: {}\n  signed by {} (issuer {}) at {when}\n  certificate authority {}\n  log entries: {}\n",
                     artifact.name,
                     verified.identity,
                     verified.issuer,
                     verified.authority,
                     verified.log_entries.join(", ")
-                ))?;
+                );
+                if !verified.timestamps.is_empty() {
+                    text.push_str(&format!(
+                        "  RFC 3161 timestamps: {}\n",
+                        verified.timestamps.join(", ")
+                    ));
+                }
+                if let Some(predicate_type) = &verified.predicate_type {
+                    text.push_str(&format!(
+                        "  attestation: {predicate_type} about this file\n"
+                    ));
+                }
+                print(&text)?;
             }
             Ok(Outcome::Ok)
         }
