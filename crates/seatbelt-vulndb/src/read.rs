@@ -20,6 +20,10 @@ pub const BATCH: usize = 10_000;
 /// indexes of a 10,000-package scan, well under the scan's memory budget.
 const READ_CACHE_KIB: i64 = -32 * 1024;
 
+/// How much of the DB file is read through a memory map (SQLite caps it at its own
+/// compile-time maximum); larger files are read past it the usual way.
+const READ_MMAP_BYTES: i64 = 1 << 30;
+
 /// A JSON array of strings, the list parameter of the batched lookups (read with `json_each`,
 /// built into SQLite, so no extension module is needed).
 fn json_list(items: &[&str]) -> String {
@@ -85,6 +89,11 @@ impl VulnDb {
         // SQLite's default 2,000-page cache is smaller than the indexes a large scan walks;
         // pages are allocated only when read, so a small scan still stays small.
         conn.pragma_update(None, "cache_size", READ_CACHE_KIB)
+            .map_err(|e| corrupt(path, &e))?;
+        // Pages read through a memory map instead of copied into each connection's cache: the
+        // two connections of a large scan then share the kernel's copy. Safe here for the
+        // same reason as the lock above (a DB is replaced by rename, never truncated in place).
+        conn.pragma_update(None, "mmap_size", READ_MMAP_BYTES)
             .map_err(|e| corrupt(path, &e))?;
         let (schema_version, built_at) = read_meta(&conn, path)?;
         if schema_version > SCHEMA_VERSION {
