@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 bash scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-cargo build --release --locked --quiet -p seatbelt -p seatbelt-test --example many_files_image
+# Two builds: `--example` alone would build only the example, not the seatbelt binary.
+cargo build --release --locked --quiet -p seatbelt --bin seatbelt
+cargo build --release --locked --quiet -p seatbelt-test --example many_files_image
 seatbelt=$(realpath "${CARGO_TARGET_DIR:-target}")/release/seatbelt
 cache=${SEATBELT_FIXTURE_CACHE:-$PWD/target/seatbelt-fixtures}
 layout=$cache/bench

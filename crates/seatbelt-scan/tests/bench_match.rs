@@ -8,9 +8,6 @@
 
 use std::time::Instant;
 
-/// The allocator the `seatbelt` binary uses, so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use seatbelt_scan::deadline::DeadlinePolicy;
 use seatbelt_scan::matcher::scan_unbatched;

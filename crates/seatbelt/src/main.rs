@@ -12,12 +12,6 @@ use clap::Parser;
 
 use crate::args::Cli;
 
-/// mimalloc instead of glibc's malloc: matching a large SBOM makes hundreds of thousands of
-/// small, short-lived allocations, and glibc's free-list upkeep (`malloc_consolidate`,
-/// `unlink_chunk`) was a third of that time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// How a command that did not fail ended.
 pub(crate) enum Outcome {
     /// All good.
