@@ -8,7 +8,6 @@
 
 use std::time::Instant;
 
-
 use seatbelt_scan::deadline::DeadlinePolicy;
 use seatbelt_scan::matcher::scan_unbatched;
 use seatbelt_scan::{scan, ScanOptions};
