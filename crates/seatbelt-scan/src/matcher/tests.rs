@@ -487,3 +487,29 @@ fn without_a_release_os_packages_are_skipped_with_a_warning() {
         report.warnings
     );
 }
+
+#[test]
+fn problems_of_the_second_half_are_counted_after_the_first() {
+    let tally = |count: usize, examples: &[&str]| Tally {
+        count,
+        examples: examples.iter().map(|e| (*e).to_string()).collect(),
+    };
+    let mut first = Problems {
+        invalid_data: tally(2, &["a", "b"]),
+        ..Problems::default()
+    };
+    first.no_scheme.insert("Hex".into(), 1);
+    let mut second = Problems {
+        invalid_data: tally(3, &["c", "d", "e"]),
+        invalid_cvss: tally(1, &["v"]),
+        ..Problems::default()
+    };
+    second.no_scheme.insert("Hex".into(), 2);
+    first.absorb(second);
+    assert_eq!(first.invalid_data.count, 5);
+    // One thread would have quoted the first examples it met: the first half's, then the second's.
+    assert_eq!(first.invalid_data.examples, ["a", "b", "c"]);
+    assert_eq!(first.invalid_cvss.count, 1);
+    assert_eq!(first.invalid_cvss.examples, ["v"]);
+    assert_eq!(first.no_scheme.get("Hex"), Some(&3));
+}
