@@ -12,12 +12,13 @@
 //! under; KEV and EPSS of their CVEs. Problems are tallied in the order the one-at-a-time
 //! matcher in `reference.rs` met them, so both give the same report.
 
+mod fold;
 pub mod identity;
 mod reference;
 mod severity;
 pub mod target;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use jiff::Timestamp;
@@ -203,95 +204,31 @@ fn evaluate(key: &Key, record: &Affected) -> Result<Option<Option<String>>, Stri
     }
 }
 
-/// Folds the records of `key` into its vulnerabilities (the id rule, per-CVE records
-/// overriding multi-CVE ones, the highest fix), tallying bad data as it goes.
+/// Folds the records of `key` into its vulnerabilities (see [`fold::Fold`]), tallying bad data
+/// as it goes.
 fn fold(key: &Key, advisories: &Advisories, problems: &mut Problems) -> Vec<Vuln> {
-    let mut vulns: BTreeMap<String, Vuln> = BTreeMap::new();
-    // CVEs a record about exactly that CVE says this version is clear of; a DSA covering
-    // several CVEs does not override them (the per-CVE record is the more precise one).
-    let mut clear: HashSet<String> = HashSet::new();
-    let mut direct: HashSet<String> = HashSet::new();
+    let mut fold = fold::Fold::default();
     for (record, verdict) in key.records.iter().zip(&key.verdicts) {
         let advisory = advisories.get(&record.advisory_id);
         if advisory.as_ref().is_some_and(|a| a.withdrawn.is_some()) {
             continue;
         }
-        let fixed = match verdict {
-            Ok(Some(fixed)) => Some(fixed),
-            Ok(None) => None,
+        let verdict = match verdict {
+            Ok(fixed) => fixed.clone(),
             Err(message) => {
                 problems.invalid_data.add(|| message.clone());
                 None
             }
         };
-        let fallback;
-        let advisory_ref: &Advisory = match &advisory {
-            Some(a) => a,
-            None => {
-                fallback = Advisory {
-                    id: record.advisory_id.clone(),
-                    ..Advisory::default()
-                };
-                &fallback
-            }
-        };
-        let ids = identity::identities(advisory_ref);
-        let Some(fixed) = fixed else {
-            for id in ids.iter().filter(|i| !i.shared) {
-                clear.insert(id.primary.clone());
-            }
-            continue;
-        };
-        for id in ids {
-            if !id.shared {
-                direct.insert(id.primary.clone());
-            }
-            let vuln = vulns.entry(id.primary.clone()).or_insert_with(|| Vuln {
-                primary: id.primary.clone(),
-                aliases: BTreeSet::new(),
-                fixed: None,
-                states: BTreeSet::new(),
-                vendor_ratings: Vec::new(),
-                sources: BTreeSet::new(),
-                shared_advisories: BTreeSet::new(),
-                hit_summary: None,
-                references: Vec::new(),
-            });
-            vuln.aliases.extend(id.aliases);
-            if id.shared {
-                vuln.shared_advisories.insert(advisory_ref.id.clone());
-            }
-            vuln.states.insert(record.state);
-            vuln.sources.insert(record.source.clone());
-            if let Some(rating) = &record.vendor_severity {
-                vuln.vendor_ratings
-                    .push((rating.clone(), record.source.clone()));
-            }
-            if vuln.hit_summary.is_none() {
-                vuln.hit_summary = advisory_ref.summary.clone();
-            }
-            for url in &advisory_ref.references {
-                if vuln.references.len() < MAX_REFERENCES && !vuln.references.contains(url) {
-                    vuln.references.push(url.clone());
-                }
-            }
-            vuln.fixed = highest(key.scheme, vuln.fixed.take(), fixed.clone());
-        }
+        fold.add(key.scheme, record, advisory.as_deref(), verdict);
     }
-    vulns
-        .into_iter()
-        .filter(|(primary, _)| !clear.contains(primary) || direct.contains(primary))
-        .map(|(primary, mut vuln)| {
-            vuln.aliases.remove(&primary);
-            vuln
-        })
-        .collect()
+    fold.finish()
 }
 
 /// Merges into `vuln` the non-CVE ids its primary id's own record names (a CVE record
 /// listing its GHSA): never another CVE.
-fn merge_own_aliases(vuln: &mut Vuln, advisories: &Advisories) {
-    if let Some(own) = advisories.get(&vuln.primary) {
+fn merge_own_aliases(vuln: &mut Vuln, own: Option<&Advisory>) {
+    if let Some(own) = own {
         if own.withdrawn.is_none() {
             vuln.aliases.extend(
                 own.aliases
@@ -520,7 +457,8 @@ fn match_chunk(
     )?;
     for key in keys.iter_mut() {
         for vuln in &mut key.vulns {
-            merge_own_aliases(vuln, &advisories);
+            let own = advisories.get(&vuln.primary);
+            merge_own_aliases(vuln, own.as_deref());
         }
     }
     advisories.fetch(

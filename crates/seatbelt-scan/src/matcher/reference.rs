@@ -2,7 +2,7 @@
 //! batched matcher in [`super`] is tested against (same report on generated DBs) and
 //! benchmarked against (`tests/bench_match.rs`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use seatbelt_types::{FixState, Sbom};
@@ -13,21 +13,19 @@ use crate::error::ScanError;
 use crate::report::{Epss, Kev, MatchKey, Report};
 use crate::source::AdvisorySource;
 
-// Only the lookups and the matching are independent of the batched matcher; the value types and
-// the pure helpers are the same ones, so a difference can only come from the matching itself.
+// Only the lookups and their batching are independent of the batched matcher; the value types
+// and the pure steps (evaluation rules aside, folding, alias merging, severity, findings,
+// warnings) are the same ones, so a difference can only come from what is looked up and when.
+use super::fold::Fold;
 use super::{
-    finding, highest, identity, severity, target::match_key, target::Skip, Resolved, ScanOptions,
-    Tally, Vuln, MAX_REFERENCES,
+    finding, identity, merge_own_aliases, severity, target::match_key, target::Skip, warnings,
+    Problems, Resolved, ScanOptions, Vuln,
 };
 
 struct Matcher<'a> {
     source: &'a dyn AdvisorySource,
     advisories: HashMap<String, Option<Rc<Advisory>>>,
-    invalid_installed: Tally,
-    invalid_data: Tally,
-    invalid_cvss: Tally,
-    no_release: BTreeMap<&'static str, usize>,
-    no_scheme: BTreeMap<String, usize>,
+    problems: Problems,
 }
 
 impl<'a> Matcher<'a> {
@@ -66,7 +64,7 @@ impl<'a> Matcher<'a> {
             Ok(verdict) if verdict.affected => Some(verdict.fixed),
             Ok(_) => None,
             Err(err) => {
-                self.invalid_data.add(|| {
+                self.problems.invalid_data.add(|| {
                     format!(
                         "{} {} {}: {err}",
                         record.advisory_id, key.ecosystem, key.name
@@ -86,89 +84,25 @@ impl<'a> Matcher<'a> {
                 package: format!("{} {}", key.ecosystem, key.name),
                 reason: e.to_string(),
             })?;
-        let mut vulns: BTreeMap<String, Vuln> = BTreeMap::new();
-        // CVEs a record about exactly that CVE says this version is clear of; a DSA covering
-        // several CVEs does not override them (the per-CVE record is the more precise one).
-        let mut clear: HashSet<String> = HashSet::new();
-        let mut direct: HashSet<String> = HashSet::new();
+        let mut fold = Fold::default();
         for record in &records {
             let advisory = self.advisory(&record.advisory_id)?;
             if advisory.as_ref().is_some_and(|a| a.withdrawn.is_some()) {
                 continue;
             }
-            let fallback = Advisory {
-                id: record.advisory_id.clone(),
-                ..Advisory::default()
-            };
-            let advisory_ref: &Advisory = advisory.as_deref().unwrap_or(&fallback);
-            let ids = identity::identities(advisory_ref);
             let verdict = self.evaluate(scheme, key, record);
-            let Some(fixed) = verdict else {
-                for id in ids.iter().filter(|i| !i.shared) {
-                    clear.insert(id.primary.clone());
-                }
-                continue;
-            };
-            for id in ids {
-                if !id.shared {
-                    direct.insert(id.primary.clone());
-                }
-                let vuln = vulns.entry(id.primary.clone()).or_insert_with(|| Vuln {
-                    primary: id.primary.clone(),
-                    aliases: BTreeSet::new(),
-                    fixed: None,
-                    states: BTreeSet::new(),
-                    vendor_ratings: Vec::new(),
-                    sources: BTreeSet::new(),
-                    shared_advisories: BTreeSet::new(),
-                    hit_summary: None,
-                    references: Vec::new(),
-                });
-                vuln.aliases.extend(id.aliases);
-                if id.shared {
-                    vuln.shared_advisories.insert(advisory_ref.id.clone());
-                }
-                vuln.states.insert(record.state);
-                vuln.sources.insert(record.source.clone());
-                if let Some(rating) = &record.vendor_severity {
-                    vuln.vendor_ratings
-                        .push((rating.clone(), record.source.clone()));
-                }
-                if vuln.hit_summary.is_none() {
-                    vuln.hit_summary = advisory_ref.summary.clone();
-                }
-                for url in &advisory_ref.references {
-                    if vuln.references.len() < MAX_REFERENCES && !vuln.references.contains(url) {
-                        vuln.references.push(url.clone());
-                    }
-                }
-                vuln.fixed = highest(scheme, vuln.fixed.take(), fixed.clone());
-            }
+            fold.add(scheme, record, advisory.as_deref(), verdict);
         }
-        let mut out = Vec::with_capacity(vulns.len());
-        for (primary, mut vuln) in vulns {
-            if clear.contains(&primary) && !direct.contains(&primary) {
-                continue;
-            }
-            vuln.aliases.remove(&primary);
+        let mut out = Vec::new();
+        for vuln in fold.finish() {
             out.push(self.resolve(vuln)?);
         }
         Ok(out)
     }
 
     fn resolve(&mut self, mut vuln: Vuln) -> Result<Resolved, ScanError> {
-        // The primary id's own record may name more ids of the same vulnerability (a CVE
-        // record listing its GHSA): merge them, but never another CVE.
-        if let Some(own) = self.advisory(&vuln.primary)? {
-            if own.withdrawn.is_none() {
-                vuln.aliases.extend(
-                    own.aliases
-                        .iter()
-                        .filter(|id| !identity::is_cve(id) && **id != vuln.primary)
-                        .cloned(),
-                );
-            }
-        }
+        let own = self.advisory(&vuln.primary)?;
+        merge_own_aliases(&mut vuln, own.as_deref());
         let ids: Vec<String> = std::iter::once(vuln.primary.clone())
             .chain(vuln.aliases.iter().cloned())
             .collect();
@@ -188,7 +122,9 @@ impl<'a> Matcher<'a> {
             &vuln.vendor_ratings,
             &mut crate::cvss::base_score,
             &mut |vector, id, err| {
-                self.invalid_cvss.add(|| format!("{id}: {vector:?}: {err}"));
+                self.problems
+                    .invalid_cvss
+                    .add(|| format!("{id}: {vector:?}: {err}"));
             },
         );
         let summary = advisories
@@ -248,11 +184,7 @@ pub fn scan(
     let mut matcher = Matcher {
         source,
         advisories: HashMap::new(),
-        invalid_installed: Tally::default(),
-        invalid_data: Tally::default(),
-        invalid_cvss: Tally::default(),
-        no_release: BTreeMap::new(),
-        no_scheme: BTreeMap::new(),
+        problems: Problems::default(),
     };
     let mut cache: HashMap<MatchKey, Rc<Vec<Resolved>>> = HashMap::new();
     let mut findings = Vec::new();
@@ -261,13 +193,17 @@ pub fn scan(
         let key = match match_key(package, sbom.distro.as_ref()) {
             Ok(key) => key,
             Err(Skip::NoRelease(what)) => {
-                *matcher.no_release.entry(what).or_default() += 1;
+                *matcher.problems.no_release.entry(what).or_default() += 1;
                 continue;
             }
             Err(Skip::Unversioned) => continue,
         };
         let Some(scheme) = Scheme::for_osv_ecosystem(&key.ecosystem) else {
-            *matcher.no_scheme.entry(key.ecosystem.clone()).or_default() += 1;
+            *matcher
+                .problems
+                .no_scheme
+                .entry(key.ecosystem.clone())
+                .or_default() += 1;
             continue;
         };
         scanned += 1;
@@ -275,7 +211,7 @@ pub fn scan(
             Some(hit) => hit.clone(),
             None => {
                 let resolved = if scheme.parse(&key.version).is_err() {
-                    matcher.invalid_installed.add(|| {
+                    matcher.problems.invalid_installed.add(|| {
                         format!(
                             "{} {} {:?} ({scheme})",
                             key.ecosystem, key.name, key.version
@@ -305,45 +241,6 @@ pub fn scan(
         packages_scanned: scanned,
         findings,
         expired_ignores: Vec::new(),
-        warnings: warnings(&matcher),
+        warnings: warnings(&matcher.problems),
     })
-}
-
-fn warnings(m: &Matcher<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    let tally = |out: &mut Vec<String>, t: &Tally, what: &str| {
-        if t.count > 0 {
-            out.push(format!(
-                "{} {what} (e.g. {})",
-                t.count,
-                t.examples.join("; ")
-            ));
-        }
-    };
-    tally(
-        &mut out,
-        &m.invalid_installed,
-        "installed version(s) could not be parsed; those packages were not matched",
-    );
-    tally(
-        &mut out,
-        &m.invalid_data,
-        "advisory record(s) had an invalid version and were skipped",
-    );
-    tally(
-        &mut out,
-        &m.invalid_cvss,
-        "CVSS vector(s) could not be scored",
-    );
-    for (what, n) in &m.no_release {
-        out.push(format!(
-            "{n} OS package(s) not matched: the image's release is not a known {what} release"
-        ));
-    }
-    for (eco, n) in &m.no_scheme {
-        out.push(format!(
-            "{n} {eco} package(s) not matched: no version scheme for that ecosystem"
-        ));
-    }
-    out
 }
