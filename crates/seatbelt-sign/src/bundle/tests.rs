@@ -35,6 +35,18 @@ fn check(
     )
 }
 
+/// [`check`] of the test artifact against the test PKI's trusted root and the default policy.
+fn check_signed(pki: &Pki, signed: &Signed, format: Format) -> Result<Verified, Rejected> {
+    check(
+        pki,
+        signed,
+        format,
+        ARTIFACT,
+        &pki.trusted_root(),
+        &policy(),
+    )
+}
+
 pub(super) fn rejected_by(result: Result<Verified, Rejected>, expected: Check) {
     match result {
         Ok(v) => panic!("verified, expected a {expected:?} rejection: {v:?}"),
@@ -81,15 +93,8 @@ fn every_bundle_version_verifies() {
     let pki = Pki::new();
     let signed = pki.sign(ARTIFACT, &Options::default());
     for format in [Format::Cosign, Format::V01, Format::V02, Format::V03] {
-        let verified = check(
-            &pki,
-            &signed,
-            format,
-            ARTIFACT,
-            &pki.trusted_root(),
-            &policy(),
-        )
-        .unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        let verified =
+            check_signed(&pki, &signed, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert_eq!(verified.signed_at, super::test_pki::SIGNED_AT);
         assert_eq!(verified.identity, IDENTITY);
         let how = &verified.log_entries[0];
@@ -113,17 +118,7 @@ fn wrong_identity_is_refused() {
             ..Options::default()
         },
     );
-    rejected_by(
-        check(
-            &pki,
-            &signed,
-            Format::V03,
-            ARTIFACT,
-            &pki.trusted_root(),
-            &policy(),
-        ),
-        Check::Identity,
-    );
+    rejected_by(check_signed(&pki, &signed, Format::V03), Check::Identity);
 }
 
 #[test]
@@ -155,17 +150,7 @@ fn wrong_issuer_is_refused() {
             ..Options::default()
         },
     );
-    rejected_by(
-        check(
-            &pki,
-            &signed,
-            Format::V02,
-            ARTIFACT,
-            &pki.trusted_root(),
-            &policy(),
-        ),
-        Check::Issuer,
-    );
+    rejected_by(check_signed(&pki, &signed, Format::V02), Check::Issuer);
 }
 
 #[test]
@@ -201,17 +186,7 @@ fn certificate_expired_at_integrated_time_is_refused() {
             ..Options::default()
         },
     );
-    rejected_by(
-        check(
-            &pki,
-            &signed,
-            Format::V03,
-            ARTIFACT,
-            &pki.trusted_root(),
-            &policy(),
-        ),
-        Check::Time,
-    );
+    rejected_by(check_signed(&pki, &signed, Format::V03), Check::Time);
 }
 
 #[test]
@@ -228,17 +203,7 @@ fn bad_or_missing_sct_is_refused() {
         },
     ] {
         let signed = pki.sign(ARTIFACT, &options);
-        rejected_by(
-            check(
-                &pki,
-                &signed,
-                Format::V03,
-                ARTIFACT,
-                &pki.trusted_root(),
-                &policy(),
-            ),
-            Check::Sct,
-        );
+        rejected_by(check_signed(&pki, &signed, Format::V03), Check::Sct);
     }
 }
 
@@ -304,14 +269,7 @@ fn proof_without_set_gives_no_trusted_time() {
     let pki = Pki::new();
     let signed = pki.sign(ARTIFACT, &Options::default());
     rejected_by(
-        check(
-            &pki,
-            &signed,
-            Format::V03ProofOnly,
-            ARTIFACT,
-            &pki.trusted_root(),
-            &policy(),
-        ),
+        check_signed(&pki, &signed, Format::V03ProofOnly),
         Check::Time,
     );
 }
