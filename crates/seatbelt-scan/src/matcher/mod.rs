@@ -275,76 +275,102 @@ impl Exploitation {
     }
 }
 
-/// What the resolve phase shares across keys: CVSS scores are computed once per vector.
-struct Resolver<'a> {
+/// What resolving a vulnerability looks up. The batched matcher answers from what it fetched in
+/// batches, the reference matcher from the source one lookup at a time; [`resolve`] is the same.
+trait Lookups {
+    fn advisory(&mut self, id: &str) -> Result<Option<Rc<Advisory>>, ScanError>;
+    fn kev(&mut self, cve: &str) -> Result<Option<Kev>, ScanError>;
+    fn epss(&mut self, cve: &str) -> Result<Option<Epss>, ScanError>;
+    fn score(&mut self, vector: &str) -> Result<CvssScore, CvssError>;
+    fn problems(&mut self) -> &mut Problems;
+}
+
+/// Severity (from the primary id's and aliases' own advisories, not those shared by several
+/// CVEs), summary, KEV (the first CVE listed) and EPSS (the highest) of `vuln`.
+fn resolve(vuln: Vuln, lookups: &mut dyn Lookups) -> Result<Resolved, ScanError> {
+    let mut advisories = Vec::new();
+    for id in ids_of(&vuln) {
+        if vuln.shared_advisories.contains(id) {
+            continue;
+        }
+        if let Some(a) = lookups.advisory(id)? {
+            if a.withdrawn.is_none() {
+                advisories.push(a);
+            }
+        }
+    }
+    let mut invalid = Vec::new();
+    let rated = severity::rate(
+        &advisories,
+        &vuln.vendor_ratings,
+        &mut |vector| lookups.score(vector),
+        &mut |vector, id, err| invalid.push(format!("{id}: {vector:?}: {err}")),
+    );
+    for message in invalid {
+        lookups.problems().invalid_cvss.add(|| message);
+    }
+    let summary = advisories
+        .iter()
+        .find_map(|a| a.summary.clone())
+        .or_else(|| vuln.hit_summary.clone());
+    let mut kev = None;
+    let mut epss: Option<Epss> = None;
+    for cve in ids_of(&vuln).filter(|id| identity::is_cve(id)) {
+        if kev.is_none() {
+            kev = lookups.kev(cve)?;
+        }
+        if let Some(e) = lookups.epss(cve)? {
+            if epss.is_none_or(|best| e.score > best.score) {
+                epss = Some(e);
+            }
+        }
+    }
+    Ok(Resolved {
+        severity: rated.severity,
+        origin: rated.origin,
+        cvss: rated.score,
+        summary,
+        kev,
+        epss,
+        vuln,
+    })
+}
+
+/// [`Lookups`] from one chunk's batches; CVSS scores are computed once per vector for the scan.
+struct Batched<'a> {
     advisories: &'a Advisories,
     exploitation: &'a Exploitation,
     scores: &'a mut HashMap<String, Result<CvssScore, CvssError>>,
+    problems: &'a mut Problems,
 }
 
-impl Resolver<'_> {
-    fn resolve(&mut self, vuln: Vuln, problems: &mut Problems) -> Resolved {
-        let mut advisories = Vec::new();
-        for id in ids_of(&vuln) {
-            if vuln.shared_advisories.contains(id) {
-                continue;
-            }
-            if let Some(a) = self.advisories.get(id) {
-                if a.withdrawn.is_none() {
-                    advisories.push(a);
-                }
-            }
+impl Lookups for Batched<'_> {
+    fn advisory(&mut self, id: &str) -> Result<Option<Rc<Advisory>>, ScanError> {
+        Ok(self.advisories.get(id))
+    }
+    fn kev(&mut self, cve: &str) -> Result<Option<Kev>, ScanError> {
+        Ok(self.exploitation.kev.get(cve).map(|k| Kev {
+            cve: k.cve.clone(),
+            date_added: k.date_added.clone(),
+            due_date: k.due_date.clone(),
+        }))
+    }
+    fn epss(&mut self, cve: &str) -> Result<Option<Epss>, ScanError> {
+        Ok(self.exploitation.epss.get(cve).map(|e| Epss {
+            score: e.score,
+            percentile: e.percentile,
+        }))
+    }
+    fn score(&mut self, vector: &str) -> Result<CvssScore, CvssError> {
+        if let Some(known) = self.scores.get(vector) {
+            return known.clone();
         }
-        let scores = &mut *self.scores;
-        let rated = severity::rate(
-            &advisories,
-            &vuln.vendor_ratings,
-            &mut |vector| {
-                if let Some(known) = scores.get(vector) {
-                    return known.clone();
-                }
-                let score = base_score(vector);
-                scores.insert(vector.to_string(), score.clone());
-                score
-            },
-            &mut |vector, id, err| {
-                problems
-                    .invalid_cvss
-                    .add(|| format!("{id}: {vector:?}: {err}"));
-            },
-        );
-        let summary = advisories
-            .iter()
-            .find_map(|a| a.summary.clone())
-            .or_else(|| vuln.hit_summary.clone());
-        let mut kev = None;
-        let mut epss: Option<Epss> = None;
-        for cve in ids_of(&vuln).filter(|id| identity::is_cve(id)) {
-            if kev.is_none() {
-                kev = self.exploitation.kev.get(cve).map(|k| Kev {
-                    cve: k.cve.clone(),
-                    date_added: k.date_added.clone(),
-                    due_date: k.due_date.clone(),
-                });
-            }
-            if let Some(e) = self.exploitation.epss.get(cve) {
-                if epss.is_none_or(|best| e.score > best.score) {
-                    epss = Some(Epss {
-                        score: e.score,
-                        percentile: e.percentile,
-                    });
-                }
-            }
-        }
-        Resolved {
-            severity: rated.severity,
-            origin: rated.origin,
-            cvss: rated.score,
-            summary,
-            kev,
-            epss,
-            vuln,
-        }
+        let score = base_score(vector);
+        self.scores.insert(vector.to_string(), score.clone());
+        score
+    }
+    fn problems(&mut self) -> &mut Problems {
+        self.problems
     }
 }
 
@@ -474,17 +500,18 @@ fn match_chunk(
         .collect();
     let exploitation = Exploitation::fetch(source, &cves)?;
     drop(cves);
-    let mut resolver = Resolver {
+    let mut lookups = Batched {
         advisories: &advisories,
         exploitation: &exploitation,
         scores,
+        problems,
     };
     for key in keys.iter_mut() {
         let vulns = std::mem::take(&mut key.vulns);
         key.resolved = vulns
             .into_iter()
-            .map(|v| resolver.resolve(v, problems))
-            .collect();
+            .map(|v| resolve(v, &mut lookups))
+            .collect::<Result<_, _>>()?;
         key.records = Vec::new();
         key.verdicts = Vec::new();
     }

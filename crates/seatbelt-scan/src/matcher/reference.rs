@@ -13,14 +13,16 @@ use crate::error::ScanError;
 use crate::report::{Epss, Kev, MatchKey, Report};
 use crate::source::AdvisorySource;
 
-// Only the lookups and their batching are independent of the batched matcher; the value types
-// and the pure steps (evaluation rules aside, folding, alias merging, severity, findings,
-// warnings) are the same ones, so a difference can only come from what is looked up and when.
+// Only the lookups and their batching are independent of the batched matcher (its own
+// `Lookups`, per-record version evaluation from strings); folding, alias merging, resolving,
+// findings and warnings are the same functions, so a difference can only come from what is
+// looked up and when.
 use super::fold::Fold;
 use super::{
-    finding, identity, merge_own_aliases, severity, target::match_key, target::Skip, warnings,
-    Problems, Resolved, ScanOptions, Vuln,
+    finding, merge_own_aliases, resolve, target::match_key, target::Skip, warnings, Lookups,
+    Problems, Resolved, ScanOptions,
 };
+use crate::cvss::{base_score, CvssError, CvssScore};
 
 struct Matcher<'a> {
     source: &'a dyn AdvisorySource,
@@ -93,76 +95,41 @@ impl<'a> Matcher<'a> {
             let verdict = self.evaluate(scheme, key, record);
             fold.add(scheme, record, advisory.as_deref(), verdict);
         }
-        let mut out = Vec::new();
-        for vuln in fold.finish() {
-            out.push(self.resolve(vuln)?);
-        }
-        Ok(out)
+        fold.finish()
+            .into_iter()
+            .map(|mut vuln| {
+                let own = self.advisory(&vuln.primary)?;
+                merge_own_aliases(&mut vuln, own.as_deref());
+                resolve(vuln, self)
+            })
+            .collect()
     }
+}
 
-    fn resolve(&mut self, mut vuln: Vuln) -> Result<Resolved, ScanError> {
-        let own = self.advisory(&vuln.primary)?;
-        merge_own_aliases(&mut vuln, own.as_deref());
-        let ids: Vec<String> = std::iter::once(vuln.primary.clone())
-            .chain(vuln.aliases.iter().cloned())
-            .collect();
-        let mut advisories = Vec::new();
-        for id in &ids {
-            if vuln.shared_advisories.contains(id) {
-                continue;
-            }
-            if let Some(a) = self.advisory(id)? {
-                if a.withdrawn.is_none() {
-                    advisories.push(a);
-                }
-            }
-        }
-        let rated = severity::rate(
-            &advisories,
-            &vuln.vendor_ratings,
-            &mut crate::cvss::base_score,
-            &mut |vector, id, err| {
-                self.problems
-                    .invalid_cvss
-                    .add(|| format!("{id}: {vector:?}: {err}"));
-            },
-        );
-        let summary = advisories
-            .iter()
-            .find_map(|a| a.summary.clone())
-            .or_else(|| vuln.hit_summary.clone());
-        let mut kev = None;
-        let mut epss: Option<Epss> = None;
-        for cve in ids.iter().filter(|id| identity::is_cve(id)) {
-            if kev.is_none() {
-                kev = self
-                    .source
-                    .kev(cve)
-                    .map_err(|e| source_error(cve, &e))?
-                    .map(|k| Kev {
-                        cve: k.cve,
-                        date_added: k.date_added,
-                        due_date: k.due_date,
-                    });
-            }
-            if let Some(e) = self.source.epss(cve).map_err(|e| source_error(cve, &e))? {
-                if epss.is_none_or(|best| e.score > best.score) {
-                    epss = Some(Epss {
-                        score: e.score,
-                        percentile: e.percentile,
-                    });
-                }
-            }
-        }
-        Ok(Resolved {
-            severity: rated.severity,
-            origin: rated.origin,
-            cvss: rated.score,
-            summary,
-            kev,
-            epss,
-            vuln,
-        })
+impl Lookups for Matcher<'_> {
+    fn advisory(&mut self, id: &str) -> Result<Option<Rc<Advisory>>, ScanError> {
+        Matcher::advisory(self, id)
+    }
+    fn kev(&mut self, cve: &str) -> Result<Option<Kev>, ScanError> {
+        let entry = self.source.kev(cve).map_err(|e| source_error(cve, &e))?;
+        Ok(entry.map(|k| Kev {
+            cve: k.cve,
+            date_added: k.date_added,
+            due_date: k.due_date,
+        }))
+    }
+    fn epss(&mut self, cve: &str) -> Result<Option<Epss>, ScanError> {
+        let entry = self.source.epss(cve).map_err(|e| source_error(cve, &e))?;
+        Ok(entry.map(|e| Epss {
+            score: e.score,
+            percentile: e.percentile,
+        }))
+    }
+    fn score(&mut self, vector: &str) -> Result<CvssScore, CvssError> {
+        base_score(vector)
+    }
+    fn problems(&mut self) -> &mut Problems {
+        &mut self.problems
     }
 }
 
