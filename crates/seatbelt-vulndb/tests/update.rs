@@ -284,21 +284,7 @@ fn update_keeps_what_db_import_added_unless_fresh() {
 
     let server = serve(good_files());
     update(&db, &options(&server, GOOD)).unwrap();
-    let from = |db: &Path, source: &str| {
-        VulnDb::open(db)
-            .unwrap()
-            .affected("Debian:12", "examplelib")
-            .unwrap()
-            .iter()
-            .filter(|r| r.source == source)
-            .count()
-    };
-    assert_eq!(from(&db, "osv"), 1, "the download is in");
-    assert!(VulnDb::open(&db)
-        .unwrap()
-        .kev("CVE-2099-2000")
-        .unwrap()
-        .is_some());
+    assert_download_is_in(&db);
     assert_eq!(tracker_rows(&db), imported, "the imported tracker survives");
     let origins = VulnDb::open(&db).unwrap().status().unwrap().origins;
     assert!(origins.iter().any(|o| o.ends_with("debian-tracker.json")));
@@ -306,7 +292,7 @@ fn update_keeps_what_db_import_added_unless_fresh() {
 
     // Updating twice does not duplicate the downloaded records.
     update(&db, &options(&server, GOOD)).unwrap();
-    assert_eq!(from(&db, "osv"), 1);
+    assert_eq!(osv_rows(&db), 1);
     assert_eq!(tracker_rows(&db), imported);
 
     let mut fresh = options(&server, GOOD);
@@ -328,19 +314,23 @@ fn update_replaces_an_unreadable_db() {
     std::fs::write(&db, b"not a database at all").unwrap();
     let server = serve(good_files());
     update(&db, &options(&server, GOOD)).unwrap();
-    let from = |db: &Path, source: &str| {
-        VulnDb::open(db)
-            .unwrap()
-            .affected("Debian:12", "examplelib")
-            .unwrap()
-            .iter()
-            .filter(|r| r.source == source)
-            .count()
-    };
-    assert_eq!(from(&db, "osv"), 1, "the download is in");
-    assert!(VulnDb::open(&db)
+    assert_download_is_in(&db);
+}
+
+/// Rows of the mirror's OSV record in the DB at `db`.
+fn osv_rows(db: &Path) -> usize {
+    VulnDb::open(db)
         .unwrap()
-        .kev("CVE-2099-2000")
+        .affected("Debian:12", "examplelib")
         .unwrap()
-        .is_some());
+        .iter()
+        .filter(|r| r.source == "osv")
+        .count()
+}
+
+/// The mirror's OSV record and KEV entry are in the DB at `db`.
+fn assert_download_is_in(db: &Path) {
+    assert_eq!(osv_rows(db), 1, "the download is in");
+    let kev = VulnDb::open(db).unwrap().kev("CVE-2099-2000").unwrap();
+    assert!(kev.is_some());
 }
