@@ -299,16 +299,15 @@ fn resolve(vuln: Vuln, lookups: &mut dyn Lookups) -> Result<Resolved, ScanError>
             }
         }
     }
-    let mut invalid = Vec::new();
+    // Tallied apart while `lookups` is borrowed for the scores, then added in order.
+    let mut invalid = Tally::default();
     let rated = severity::rate(
         &advisories,
         &vuln.vendor_ratings,
         &mut |vector| lookups.score(vector),
-        &mut |vector, id, err| invalid.push(format!("{id}: {vector:?}: {err}")),
+        &mut |vector, id, err| invalid.add(|| format!("{id}: {vector:?}: {err}")),
     );
-    for message in invalid {
-        lookups.problems().invalid_cvss.add(|| message);
-    }
+    lookups.problems().invalid_cvss.absorb(invalid);
     let summary = advisories
         .iter()
         .find_map(|a| a.summary.clone())
