@@ -50,9 +50,12 @@ impl Needs {
 
     /// Whether `path` lies inside a kept tree.
     pub fn in_kept_tree(&self, path: &str) -> bool {
-        self.keep_trees
-            .keys()
-            .any(|t| t.is_empty() || path == t || path.starts_with(&format!("{t}/")))
+        self.keep_trees.keys().any(|t| {
+            t.is_empty()
+                || path
+                    .strip_prefix(t.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 }
 
@@ -339,13 +342,15 @@ impl Analysis<'_> {
             }
             self.keep_tree(&resolved, &why);
             let prefix = format!("{resolved}/");
-            let modules: Vec<String> = self
+            // In path order, so the report's reasons are the same from run to run.
+            let mut modules: Vec<String> = self
                 .index
                 .elf
                 .keys()
                 .filter(|p| p.starts_with(&prefix))
                 .cloned()
                 .collect();
+            modules.sort();
             for module in modules {
                 self.enqueue(&module, &why);
             }

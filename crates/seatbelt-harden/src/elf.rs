@@ -8,7 +8,7 @@ use object::read::elf::{ElfFile, FileHeader, ProgramHeader};
 use object::Endianness;
 
 /// The loader facts of one ELF file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ElfFacts {
     /// `PT_INTERP`, e.g. `/lib64/ld-linux-x86-64.so.2`.
     pub interpreter: Option<String>,

@@ -2,14 +2,20 @@
 //! metadata, the loader facts of every ELF file and the `#!` line of every script (parsed as
 //! they stream by, so content is not kept), the content of the few files the rewrite changes,
 //! and which dpkg package owns each path.
+//!
+//! What is kept of a file's content is its [`ContentFacts`], made on the walk's worker threads
+//! and remembered per layer ([`FsIndex::memo`]), so hardening another image that shares a
+//! layer (or the same image again, with other options) does not inflate that layer again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use seatbelt_image::walk::memo::{Memo, MemoStore};
 use seatbelt_image::walk::{
     resolve_in_root, ContentFilter, Entry, EntryKind, Interest, PathFilter, Visitor,
 };
 use seatbelt_image::ImageError;
+use serde::{Deserialize, Serialize};
 
 use crate::elf::{self, ElfFacts};
 use crate::limits::MAX_HELD_BYTES;
@@ -88,15 +94,103 @@ impl FsIndex {
     /// Maps the package lists' paths to canonical paths, once the walk is done.
     pub fn finish(&mut self) {
         let raw = std::mem::take(&mut self.owners_raw);
+        // Lists name tens of thousands of paths in a few hundred directories: each directory
+        // is resolved once, and only a last component that is itself a symlink is followed.
+        let mut dirs: HashMap<String, Option<String>> = HashMap::new();
         for (path, package) in raw {
-            let canonical = self.resolve(&path).unwrap_or(path);
-            self.owners.entry(canonical).or_insert(package);
+            let canonical = match path.rsplit_once('/') {
+                Some((parent, base)) => {
+                    let dir = dirs
+                        .entry(parent.to_string())
+                        .or_insert_with(|| self.resolve(parent).ok());
+                    match dir {
+                        Some(dir) => {
+                            let joined = if dir.is_empty() {
+                                base.to_string()
+                            } else {
+                                format!("{dir}/{base}")
+                            };
+                            let is_link = self
+                                .nodes
+                                .get(&joined)
+                                .is_some_and(|n| n.kind == EntryKind::Symlink);
+                            if is_link {
+                                self.resolve(&joined).ok()
+                            } else {
+                                Some(joined)
+                            }
+                        }
+                        None => None,
+                    }
+                }
+                None => self.resolve(&path).ok(),
+            };
+            self.owners
+                .entry(canonical.unwrap_or(path))
+                .or_insert(package);
         }
     }
 
-    fn wants_held(&self, entry: &Entry) -> bool {
-        held_by_rule(&entry.path, entry.mode) || self.extra_held.iter().any(|p| p == &entry.path)
+    /// How a walk gives this index its [`ContentFacts`], remembering them per layer in
+    /// `store`. Walk the index only with `seatbelt_image::walk::walk_memoised` and this memo.
+    pub fn memo(&self, store: Arc<dyn MemoStore>) -> Memo {
+        let mut extra = self.extra_held.clone();
+        extra.sort();
+        // Everything the filters and summaries depend on. Bump the version whenever
+        // `ContentFacts`, `summarise` or the ELF and `#!` parsers change what they produce.
+        let key = format!("seatbelt-harden fs-index v1\0{}", extra.join("\0"));
+        let held = self.extra_held.clone();
+        Memo {
+            key,
+            summarise: Arc::new(
+                move |path: &str, mode: u32, content: &[u8], complete: bool| {
+                    summarise(path, mode, content, complete, &held)
+                },
+            ),
+            store,
+        }
     }
+}
+
+/// What hardening keeps of one regular file's content.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContentFacts {
+    /// Its loader facts, if it is ELF.
+    pub elf: Option<ElfFacts>,
+    /// Its `#!` line, if it is a script.
+    pub shebang: Option<Shebang>,
+    /// For a dpkg file list, the paths it lists (normalised).
+    pub listed: Vec<String>,
+    /// The content itself, for files the rewrite may change (whole files only).
+    pub held: Option<Vec<u8>>,
+    /// The content was wanted but is over the in-memory limit.
+    pub incomplete: bool,
+}
+
+/// Makes the [`ContentFacts`] of the file at `path` with `mode` (postcard-encoded).
+fn summarise(path: &str, mode: u32, content: &[u8], complete: bool, extra: &[String]) -> Vec<u8> {
+    let mut facts = ContentFacts::default();
+    if let Some(elf) = elf::parse(content) {
+        facts.elf = Some(elf);
+    } else {
+        facts.shebang = shebang::parse(content);
+    }
+    if path.starts_with("var/lib/dpkg/info/") && path.ends_with(".list") {
+        facts.listed = String::from_utf8_lossy(content)
+            .lines()
+            .map(normalise)
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
+    if held_by_rule(path, mode) || extra.iter().any(|p| p == path) {
+        if complete {
+            facts.held = Some(content.to_vec());
+        } else {
+            facts.incomplete = true;
+        }
+    }
+    // Encoding plain owned data into a Vec cannot fail; an empty summary decodes as an error.
+    postcard::to_allocvec(&facts).unwrap_or_default()
 }
 
 /// Files whose content the rewrite may change: mode bits it strips or files it edits.
@@ -147,11 +241,12 @@ impl Visitor for FsIndex {
         }))
     }
 
+    /// `content` is always a [`ContentFacts`] summary (see [`FsIndex::memo`]).
     fn visit(
         &mut self,
         entry: &Entry,
         content: Option<&[u8]>,
-        complete: bool,
+        _complete: bool,
     ) -> Result<(), ImageError> {
         let node = Node {
             kind: entry.kind,
@@ -162,10 +257,16 @@ impl Visitor for FsIndex {
             mtime: entry.mtime,
             link_target: entry.link_target.clone(),
         };
-        if let Some(data) = content {
-            if let Some(facts) = elf::parse(data) {
-                self.elf.insert(entry.path.clone(), facts);
-            } else if let Some(line) = shebang::parse(data) {
+        if let Some(summary) = content {
+            let facts: ContentFacts = postcard::from_bytes(summary).map_err(|e| {
+                ImageError::malformed(
+                    format!("the remembered analysis of `{}`", entry.path),
+                    format!("{e}; remove the layer cache (seatbelt harden --no-cache) to redo it"),
+                )
+            })?;
+            if let Some(elf) = facts.elf {
+                self.elf.insert(entry.path.clone(), elf);
+            } else if let Some(line) = facts.shebang {
                 self.shebangs.insert(entry.path.clone(), line);
             }
             if let Some(package) = entry
@@ -173,17 +274,14 @@ impl Visitor for FsIndex {
                 .strip_prefix("var/lib/dpkg/info/")
                 .and_then(|n| n.strip_suffix(".list"))
             {
-                let package = package.split(':').next().unwrap_or(package).to_string();
-                for line in String::from_utf8_lossy(data).lines() {
-                    let path = normalise(line);
-                    if !path.is_empty() {
-                        self.owners_raw.push((path, package.clone()));
-                    }
+                let package = package.split(':').next().unwrap_or(package);
+                for path in facts.listed {
+                    self.owners_raw.push((path, package.to_string()));
                 }
             }
-            if self.wants_held(entry) && matches!(entry.kind, EntryKind::File) {
-                if complete {
-                    self.held_bytes += data.len() as u64;
+            if entry.kind == EntryKind::File {
+                if let Some(held) = facts.held {
+                    self.held_bytes += held.len() as u64;
                     if self.held_bytes > MAX_HELD_BYTES {
                         return Err(ImageError::LimitExceeded {
                             limit: "MAX_HELD_BYTES",
@@ -191,8 +289,8 @@ impl Visitor for FsIndex {
                             what: "the content of files whose modes change".to_string(),
                         });
                     }
-                    self.held.insert(entry.path.clone(), data.to_vec());
-                } else {
+                    self.held.insert(entry.path.clone(), held);
+                } else if facts.incomplete {
                     self.incomplete.push(entry.path.clone());
                 }
             }

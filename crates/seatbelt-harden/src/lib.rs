@@ -29,8 +29,11 @@ pub mod shebang;
 pub mod users;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use seatbelt_image::walk::{walk, EntryKind};
+use seatbelt_image::walk::memo::{DirMemoStore, MemoStore, NoMemoStore};
+use seatbelt_image::walk::{walk_memoised, EntryKind};
 use seatbelt_image::Image;
 
 pub use error::HardenError;
@@ -70,6 +73,9 @@ pub struct HardenOptions {
     pub allow_env: bool,
     /// Exec-form health check.
     pub healthcheck: Option<Vec<String>>,
+    /// Where to remember each layer's analysis, so hardening any image that shares a layer
+    /// does not read that layer again (`None`: read every layer).
+    pub layer_cache: Option<PathBuf>,
 }
 
 /// The result.
@@ -80,6 +86,8 @@ pub struct Hardened {
     pub report: Report,
     /// The seccomp profile (Docker/OCI JSON).
     pub seccomp: serde_json::Value,
+    /// Layers of the source image, and how many of them were analysed from the layer cache.
+    pub layers: (usize, usize),
 }
 
 /// Hardens `image`.
@@ -100,7 +108,12 @@ pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, Harden
         .map(|w| index::normalise(w))
         .collect();
     let mut idx = index::FsIndex::new(writable.clone());
-    walk(image, &mut [&mut idx])?;
+    let store: Arc<dyn MemoStore> = match &options.layer_cache {
+        Some(dir) => Arc::new(DirMemoStore::new(dir)),
+        None => Arc::new(NoMemoStore),
+    };
+    let memo = idx.memo(store);
+    let walked = walk_memoised(image, &mut idx, &memo)?;
     idx.finish();
     for w in &writable {
         if !idx.nodes.contains_key(w) {
@@ -215,6 +228,7 @@ pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, Harden
         image: hardened,
         report,
         seccomp,
+        layers: (walked.layers, walked.replayed_layers),
     })
 }
 

@@ -53,6 +53,16 @@ pub struct Plan {
     pub changes: Vec<Change>,
 }
 
+/// The proper ancestors of a normalised path, nearest first (`a/b/c` → `a/b`, `a`).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        let (parent, _) = rest.rsplit_once('/')?;
+        rest = parent;
+        Some(parent)
+    })
+}
+
 /// Whether `path` may keep world-writable permissions (sticky temp directories).
 fn temp_dir(path: &str) -> bool {
     matches!(
@@ -89,7 +99,7 @@ pub fn decide(
     let mut dir_whiteouts: BTreeSet<&str> = BTreeSet::new();
     for (path, node) in &index.nodes {
         if node.kind != EntryKind::Directory
-            || covered.iter().any(|c| path.starts_with(&format!("{c}/")))
+            || ancestors(path).any(|a| covered.contains(a))
             || needs.is_kept(path)
         {
             continue;
@@ -128,12 +138,7 @@ pub fn decide(
             }
         }
     }
-    let is_covered = |p: &str| {
-        dir_whiteouts
-            .range(..p)
-            .next_back()
-            .is_some_and(|d| p.starts_with(&format!("{d}/")))
-    };
+    let is_covered = |p: &str| ancestors(p).any(|a| dir_whiteouts.contains(a));
     for (path, reason) in &removed {
         let node = index.nodes.get(*path);
         plan.removals.push(Removal {

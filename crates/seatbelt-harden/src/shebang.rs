@@ -1,7 +1,7 @@
 //! `#!` lines: which interpreter a script asks the kernel for, and the one argument Linux passes.
 
 /// A script's interpreter line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shebang {
     /// The interpreter path as written.
     pub interpreter: String,

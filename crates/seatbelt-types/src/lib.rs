@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 mod advisory;
+mod cache_dir;
 mod digest;
 mod package;
 mod purl;
@@ -11,6 +12,7 @@ pub mod sarif;
 mod severity;
 
 pub use advisory::{AffectedRange, FixState, RangeEvent, RangeKind};
+pub use cache_dir::cache_dir;
 pub use digest::{Algorithm, Digest, DigestError, Hasher};
 pub use package::{
     Distro, Ecosystem, Location, Package, Relationship, RelationshipKind, Sbom, SbomSubject,

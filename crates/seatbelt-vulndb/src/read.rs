@@ -132,21 +132,12 @@ impl VulnDb {
         Ok(other)
     }
 
-    /// `$SEATBELT_DB`, else `$XDG_CACHE_HOME/seatbelt/db`, else `~/.cache/seatbelt/db`.
+    /// `$SEATBELT_DB`, else `db` in seatbelt's cache directory ([`seatbelt_types::cache_dir`]).
     pub fn default_path() -> PathBuf {
         if let Some(path) = std::env::var_os("SEATBELT_DB").filter(|p| !p.is_empty()) {
             return PathBuf::from(path);
         }
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .filter(|p| !p.is_empty())
-                    .map(|h| PathBuf::from(h).join(".cache"))
-            })
-            .unwrap_or_else(std::env::temp_dir);
-        cache.join("seatbelt").join("db")
+        seatbelt_types::cache_dir().join("db")
     }
 
     /// The DB file.

@@ -260,7 +260,7 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "vuln")]
     pub(crate) scanners: Vec<ScanScanner>,
 
-    /// The vulnerability DB (default: $XDG_CACHE_HOME/seatbelt/db).
+    /// The vulnerability DB (default: $SEATBELT_CACHE_DIR/db, else $XDG_CACHE_HOME/seatbelt/db).
     #[arg(long, value_name = "PATH", env = "SEATBELT_DB")]
     pub(crate) db: Option<PathBuf>,
 
@@ -397,6 +397,17 @@ pub(crate) struct HardenArgs {
     #[arg(long, value_name = "CMD")]
     pub(crate) healthcheck: Option<String>,
 
+    /// Where each layer's analysis is remembered, so hardening any image that shares a layer
+    /// (the same base, or the same image with other options) skips reading it [default:
+    /// $SEATBELT_CACHE_DIR/layers, else $XDG_CACHE_HOME/seatbelt/layers, else
+    /// ~/.cache/seatbelt/layers].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub(crate) cache_dir: Option<PathBuf>,
+
+    /// Read every layer, neither using nor filling the layer cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+
     /// Write the report to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
@@ -524,7 +535,7 @@ pub(crate) struct SbomArgs {
 /// `seatbelt db`.
 #[derive(Debug, Args)]
 pub(crate) struct DbArgs {
-    /// The DB file (default $XDG_CACHE_HOME/seatbelt/db).
+    /// The DB file (default $SEATBELT_CACHE_DIR/db, else $XDG_CACHE_HOME/seatbelt/db).
     #[arg(long, global = true, env = "SEATBELT_DB", value_name = "PATH")]
     pub(crate) db: Option<PathBuf>,
 

@@ -18,6 +18,12 @@ use serde_json::{json, Value};
 fn seatbelt(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_seatbelt"))
         .args(args)
+        // The layer cache these tests share (not the user's): later tests replay what earlier
+        // ones read, which must change nothing.
+        .env(
+            "SEATBELT_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("harden-cli-cache"),
+        )
         .output()
         .expect("the seatbelt binary runs")
 }
@@ -683,6 +689,114 @@ fn a_python_web_app_still_serves_after_hardening() {
             "{rule} still found after"
         );
     }
+}
+
+/// The hardened image's manifest digest and the JSON report of `harden SOURCE` with `extra`,
+/// written under `dir/name`, and what it said on stderr.
+fn harden_once(source: &str, dir: &Path, name: &str, extra: &[&str]) -> (String, Value, String) {
+    let layout = dir.join(name);
+    let report = dir.join(format!("{name}.json"));
+    let output = format!("oci-dir:{}:hardened", layout.display());
+    let mut args = vec![
+        "harden",
+        source,
+        "-o",
+        &output,
+        "--report",
+        report.to_str().unwrap(),
+        "--report-format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = seatbelt(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "harden {extra:?}: {stderr}");
+    let index = read_json(&layout.join("index.json"));
+    let digest = index["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (digest, read_json(&report), stderr)
+}
+
+#[test]
+fn the_layer_cache_changes_nothing_but_the_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = Layer::new()
+        .dir("srv")
+        .dir("srv/www")
+        .file("srv/www/index.html", b"cached\n");
+    let source = app_image(
+        FixtureImage::Python,
+        layer,
+        json!({
+            "Entrypoint": ["python3", "-m", "http.server"],
+            "WorkingDir": "/srv/www",
+        }),
+        &dir.path().join("source"),
+    );
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let memos = || std::fs::read_dir(&cache).map_or(0, Iterator::count);
+    let from_cache = "came from the layer cache";
+
+    let (digest, report, said) =
+        harden_once(&source, dir.path(), "cold", &["--cache-dir", cache_arg]);
+    assert!(!said.contains(from_cache), "{said}");
+    assert_eq!(
+        memos(),
+        2,
+        "one memo per layer: the Debian base and the app"
+    );
+
+    let (warm, warm_report, said) =
+        harden_once(&source, dir.path(), "warm", &["--cache-dir", cache_arg]);
+    assert!(
+        said.contains(&format!("the analysis of 2 of 2 layers {from_cache}")),
+        "{said}"
+    );
+    // The report too, reasons included (it once named whichever module the analysis met first).
+    assert_eq!(warm, digest);
+    assert_eq!(warm_report, report);
+
+    let (uncached, uncached_report, said) =
+        harden_once(&source, dir.path(), "none", &["--no-cache"]);
+    assert!(!said.contains(from_cache), "{said}");
+    assert_eq!(
+        (uncached, uncached_report),
+        (digest.clone(), report.clone())
+    );
+
+    // Other options that change what is held are another analysis, remembered beside.
+    let (_, writable, said) = harden_once(
+        &source,
+        dir.path(),
+        "writable",
+        &[
+            "--cache-dir",
+            cache_arg,
+            "--writable",
+            "/srv/www/index.html",
+        ],
+    );
+    assert!(!said.contains(from_cache), "{said}");
+    assert!(writable["changes"]
+        .to_string()
+        .contains("srv/www/index.html"));
+    assert_eq!(memos(), 4);
+
+    // A damaged cache is read around, not trusted.
+    for memo in std::fs::read_dir(&cache).unwrap() {
+        let path = memo.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0xff;
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let (damaged, damaged_report, said) =
+        harden_once(&source, dir.path(), "damaged", &["--cache-dir", cache_arg]);
+    assert!(!said.contains(from_cache), "{said}");
+    assert_eq!((damaged, damaged_report), (digest, report));
 }
 
 #[test]

@@ -33,6 +33,7 @@
 //!   16 MiB for layers waiting behind it, bounded queues, and about 100 bytes per distinct path.
 
 mod layer_reader;
+pub mod memo;
 pub(crate) mod path;
 mod pipeline;
 mod resolve;
@@ -46,7 +47,7 @@ use seatbelt_types::Digest;
 use crate::{Image, ImageError};
 
 /// What kind of file an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     /// A regular file.
@@ -164,6 +165,8 @@ pub struct WalkReport {
     pub bytes: u64,
     /// Entries skipped, each with the reason (device nodes, bad names…).
     pub warnings: Vec<String>,
+    /// Layers replayed from their memo instead of read ([`walk_memoised`]).
+    pub replayed_layers: usize,
 }
 
 pub use resolve::resolve_in_root;
@@ -176,5 +179,17 @@ pub(crate) use layer_reader::{prefer_stream_error, LayerReader, RawEntry, Step};
 /// many layers in flight at once); the [`PathFilter`]s run there, and [`Visitor::visit`] runs on
 /// the calling thread, strictly newest layer to oldest and in stream order within a layer.
 pub fn walk(image: &Image, visitors: &mut [&mut dyn Visitor]) -> Result<WalkReport, ImageError> {
-    pipeline::run(image, visitors)
+    pipeline::run(image, visitors, None)
+}
+
+/// Walks like [`walk`] for one visitor that takes summaries instead of content: wherever the
+/// visitor would get a file's content it gets `memo.summarise` of it instead, and each layer
+/// with a digest is replayed from `memo.store` when a memo of it for `memo.key` is there, or
+/// else read and remembered there (see [`memo`]).
+pub fn walk_memoised(
+    image: &Image,
+    visitor: &mut dyn Visitor,
+    memo: &memo::Memo,
+) -> Result<WalkReport, ImageError> {
+    pipeline::run(image, &mut [visitor], Some(memo))
 }

@@ -15,7 +15,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use crossbeam_channel::{Receiver, Sender};
 use seatbelt_types::Digest;
 
-use super::layer_reader::{prefer_stream_error, LayerReader, Step, MAX_WARNINGS_PER_LAYER};
+use super::layer_reader::{
+    prefer_stream_error, LayerReader, RawEntry, Step, MAX_WARNINGS_PER_LAYER,
+};
+use super::memo::{self, LoggedEntry, LoggedStep, Memo, MemoFile, Recorder};
 use super::tree::{Coverage, Upper};
 use super::{ContentFilter, Entry, EntryKind, Interest, PathFilter, Version, Visitor, WalkReport};
 use crate::{Image, ImageError, LayerSource};
@@ -47,6 +50,8 @@ enum Msg {
         entries: u64,
         bytes: u64,
         dropped_warnings: u64,
+        /// The layer came from its memo.
+        replayed: bool,
     },
     Failed(ImageError),
 }
@@ -188,6 +193,7 @@ struct Shared<'a> {
     filters: Vec<PathFilter>,
     content_filters: Vec<Option<ContentFilter>>,
     content_limit: u64,
+    memo: Option<&'a Memo>,
     budget: Budget,
     senders: Vec<Mutex<Option<Sender<Msg>>>>,
 }
@@ -196,6 +202,7 @@ struct Shared<'a> {
 pub(super) fn run(
     image: &Image,
     visitors: &mut [&mut dyn Visitor],
+    memo: Option<&Memo>,
 ) -> Result<WalkReport, ImageError> {
     let n = image.layers.len();
     if n == 0 {
@@ -215,6 +222,7 @@ pub(super) fn run(
         filters: visitors.iter().map(|v| v.filter()).collect(),
         content_filters: visitors.iter().map(|v| v.content_filter()).collect(),
         content_limit: image.limits.max_file_bytes_in_memory,
+        memo,
         budget: Budget {
             state: Mutex::new(BudgetState {
                 head: 0,
@@ -273,32 +281,168 @@ fn abandoned() -> ImageError {
     ImageError::malformed("the layer walk", "it was abandoned")
 }
 
-fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, ImageError> {
-    let image = shared.image;
-    let layer_index = image.layers.len() - 1 - pos;
-    let mut reader = LayerReader::open(image, layer_index)?;
-    let layer_digest: Option<Digest> = match image.layers.get(layer_index) {
-        Some(LayerSource::Blob(desc)) => desc.digest().to_string().parse().ok(),
-        _ => None,
-    };
-    let mut coverage = Coverage::default();
-    // Nothing lies below the oldest layer, so what it covers is never asked.
-    let record = pos + 1 < image.layers.len();
-    let mut interests = vec![Interest::Skip; shared.filters.len()];
-    let mut warnings = 0usize;
-    let mut dropped_warnings = 0u64;
-    let mut cache: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
-    let mut cache_bytes = 0u64;
-    let send = |msg: Msg| tx.send(msg).map_err(|_| abandoned());
-    let mut warn = |text: String, warnings: &mut usize| {
-        if *warnings < MAX_WARNINGS_PER_LAYER {
-            *warnings += 1;
-            send(Msg::Warning(text))
+/// What one layer's worker tells the delivering thread, whether it reads the layer or replays
+/// its memo: the coverage it builds, which entries the visitors want, and the warnings.
+struct LayerPass<'s, 'a> {
+    shared: &'s Shared<'a>,
+    pos: usize,
+    tx: &'s Sender<Msg>,
+    layer_index: usize,
+    layer_digest: Option<Digest>,
+    coverage: Coverage,
+    /// Nothing lies below the oldest layer, so what it covers is never asked.
+    record: bool,
+    interests: Vec<Interest>,
+    warnings: usize,
+    dropped_warnings: u64,
+}
+
+impl<'s, 'a> LayerPass<'s, 'a> {
+    fn new(shared: &'s Shared<'a>, pos: usize, tx: &'s Sender<Msg>) -> Self {
+        let image = shared.image;
+        let layer_index = image.layers.len() - 1 - pos;
+        let layer_digest = match image.layers.get(layer_index) {
+            Some(LayerSource::Blob(desc)) => desc.digest().to_string().parse().ok(),
+            _ => None,
+        };
+        LayerPass {
+            shared,
+            pos,
+            tx,
+            layer_index,
+            layer_digest,
+            coverage: Coverage::default(),
+            record: pos + 1 < image.layers.len(),
+            interests: vec![Interest::Skip; shared.filters.len()],
+            warnings: 0,
+            dropped_warnings: 0,
+        }
+    }
+
+    fn send(&self, msg: Msg) -> Result<(), ImageError> {
+        self.tx.send(msg).map_err(|_| abandoned())
+    }
+
+    /// Sends a warning, or counts it past the per-layer maximum; says whether it was sent.
+    fn warn(&mut self, text: String) -> Result<bool, ImageError> {
+        if self.warnings < MAX_WARNINGS_PER_LAYER {
+            self.warnings += 1;
+            self.send(Msg::Warning(text))?;
+            Ok(true)
         } else {
-            dropped_warnings += 1;
-            Ok(())
+            self.dropped_warnings += 1;
+            Ok(false)
+        }
+    }
+
+    fn whiteout(&mut self, path: &str) {
+        if self.record {
+            self.coverage.whiteout(path);
+        }
+    }
+
+    fn opaque(&mut self, path: &str) {
+        if self.record {
+            self.coverage.opaque(path);
+        }
+    }
+
+    /// Records an entry in the coverage and works out what the visitors want of it.
+    fn interest(&mut self, path: &str, kind: EntryKind, mode: u32) -> Interest {
+        if self.record {
+            self.coverage.entry(path, kind);
+        }
+        let mut most = Interest::Skip;
+        for ((slot, filter), content_filter) in self
+            .interests
+            .iter_mut()
+            .zip(&self.shared.filters)
+            .zip(&self.shared.content_filters)
+        {
+            *slot = filter(path, kind);
+            if *slot == Interest::Content
+                && content_filter
+                    .as_ref()
+                    .is_some_and(|wants| !wants(path, mode))
+            {
+                *slot = Interest::Metadata;
+            }
+            most = most.max(*slot);
+        }
+        most
+    }
+
+    fn deliver(
+        &self,
+        entry: Entry,
+        content: Option<Arc<Vec<u8>>>,
+        complete: bool,
+        charge: Option<(Pool, u64)>,
+    ) -> Result<(), ImageError> {
+        self.send(Msg::Entry(Box::new(Delivery {
+            entry,
+            interests: self.interests.clone().into_boxed_slice(),
+            content,
+            complete,
+            charge,
+        })))
+    }
+
+    fn entry(&self, path: &str, kind: EntryKind, meta: &RawEntry) -> Entry {
+        let is_link = matches!(kind, EntryKind::Symlink | EntryKind::Hardlink);
+        Entry {
+            path: path.to_string(),
+            kind,
+            mode: meta.mode,
+            uid: meta.uid,
+            gid: meta.gid,
+            size: meta.size,
+            mtime: meta.mtime,
+            link_target: is_link.then(|| meta.link_target.clone()),
+            layer_index: self.layer_index,
+            layer_digest: self.layer_digest.clone(),
+            version: Version::Final,
+        }
+    }
+
+    fn done(self, entries: u64, bytes: u64, replayed: bool) -> Msg {
+        Msg::Done {
+            coverage: self.coverage,
+            entries,
+            bytes,
+            dropped_warnings: self.dropped_warnings,
+            replayed,
+        }
+    }
+}
+
+fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, ImageError> {
+    let mut pass = LayerPass::new(shared, pos, tx);
+    let content_limit = shared.content_limit;
+    let memo = shared
+        .memo
+        .zip(pass.layer_digest.clone())
+        .map(|(memo, digest)| (memo, memo::name(&memo.key, &digest, content_limit), digest));
+    if let Some((memo, name, digest)) = &memo {
+        let max_entries = shared.image.limits.max_entries_per_layer;
+        let file = memo
+            .store
+            .load(name)
+            .and_then(|bytes| memo::decode(&bytes, &memo.key, digest, content_limit, max_entries));
+        if let Some(file) = file {
+            return replay(pass, file);
+        }
+    }
+    let mut recorder = memo.as_ref().map(|_| Recorder::default());
+    let recording = recorder.is_some();
+    let mut log = |step: LoggedStep| {
+        if let Some(r) = recorder.as_mut() {
+            r.push(step);
         }
     };
+    let mut reader = LayerReader::open(shared.image, pass.layer_index)?;
+    let mut cache: HashMap<String, Arc<Vec<u8>>> = HashMap::new();
+    let mut cache_bytes = 0u64;
     loop {
         if shared.budget.aborted() {
             return Err(abandoned());
@@ -310,19 +454,20 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
         };
         let kind = match step {
             Step::Skipped(why) => {
-                warn(format!("{}: {why}", reader.what()), &mut warnings)?;
+                let text = format!("{}: {why}", reader.what());
+                if pass.warn(text.clone())? {
+                    log(LoggedStep::Warning(text));
+                }
                 continue;
             }
             Step::Whiteout => {
-                if record {
-                    coverage.whiteout(&reader.current().path);
-                }
+                pass.whiteout(&reader.current().path);
+                log(LoggedStep::Whiteout(reader.current().path.clone()));
                 continue;
             }
             Step::Opaque => {
-                if record {
-                    coverage.opaque(&reader.current().path);
-                }
+                pass.opaque(&reader.current().path);
+                log(LoggedStep::Opaque(reader.current().path.clone()));
                 continue;
             }
             Step::Entry => match reader.current().kind {
@@ -331,26 +476,9 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
             },
         };
         let cur = reader.current();
-        if record {
-            coverage.entry(&cur.path, kind);
-        }
-        let mut most = Interest::Skip;
-        for ((slot, filter), content_filter) in interests
-            .iter_mut()
-            .zip(&shared.filters)
-            .zip(&shared.content_filters)
-        {
-            *slot = filter(&cur.path, kind);
-            if *slot == Interest::Content
-                && content_filter
-                    .as_ref()
-                    .is_some_and(|wants| !wants(&cur.path, cur.mode))
-            {
-                *slot = Interest::Metadata;
-            }
-            most = most.max(*slot);
-        }
+        let most = pass.interest(&cur.path, kind, cur.mode);
         if most == Interest::Skip {
+            log(logged(pass.entry(&cur.path, kind, cur), None, false));
             continue;
         }
         let mut content = None;
@@ -364,11 +492,13 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                         reader.what(),
                         cur.path
                     );
-                    warn(text, &mut warnings)?;
+                    if pass.warn(text.clone())? {
+                        log(LoggedStep::Warning(text));
+                    }
                 }
                 EntryKind::File => {
                     let size = cur.size;
-                    let n = size.min(shared.content_limit);
+                    let n = size.min(content_limit);
                     let pool = if n > 0 {
                         Some(shared.budget.acquire(pos, n).ok_or_else(abandoned)?)
                     } else {
@@ -382,11 +512,16 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                     match read {
                         Ok(_) => {
                             complete = buf.len() as u64 == size;
+                            let cur = reader.current();
+                            // A memoised walk hands visitors the summary, read or replayed.
+                            if let Some((memo, ..)) = &memo {
+                                buf = (memo.summarise)(&cur.path, cur.mode, &buf, complete);
+                            }
                             let buf = Arc::new(buf);
                             let len = buf.len() as u64;
                             if complete && cache_bytes + len <= HARDLINK_CACHE_BYTES {
                                 cache_bytes += len;
-                                cache.insert(reader.current().path.clone(), Arc::clone(&buf));
+                                cache.insert(cur.path.clone(), Arc::clone(&buf));
                             }
                             content = Some(buf);
                             charge = pool.map(|p| (p, n));
@@ -397,7 +532,10 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                             if let Some(p) = pool {
                                 shared.budget.release(p, n);
                             }
-                            warn(format!("{}: {e}", reader.what()), &mut warnings)?;
+                            let text = format!("{}: {e}", reader.what());
+                            if pass.warn(text.clone())? {
+                                log(LoggedStep::Warning(text));
+                            }
                         }
                         Err(e) => return Err(prefer_stream_error(reader, e)),
                     }
@@ -412,39 +550,91 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
             }
         }
         let cur = reader.current();
-        let is_link = matches!(kind, EntryKind::Symlink | EntryKind::Hardlink);
-        let entry = Entry {
-            path: cur.path.clone(),
-            kind,
-            mode: cur.mode,
-            uid: cur.uid,
-            gid: cur.gid,
-            size: cur.size,
-            mtime: cur.mtime,
-            link_target: is_link.then(|| cur.link_target.clone()),
-            layer_index,
-            layer_digest: layer_digest.clone(),
-            version: Version::Final,
-        };
-        send(Msg::Entry(Box::new(Delivery {
-            entry,
-            interests: interests.clone().into_boxed_slice(),
-            content,
-            complete,
-            charge,
-        })))?;
+        let entry = pass.entry(&cur.path, kind, cur);
+        if recording {
+            let summary = content.as_ref().map(|c| c.as_slice().to_vec());
+            log(logged(entry.clone(), summary, complete));
+        }
+        pass.deliver(entry, content, complete, charge)?;
     }
     if shared.budget.aborted() {
         return Err(abandoned());
     }
     let entries = reader.entries();
     let bytes = reader.finish()?;
-    Ok(Msg::Done {
-        coverage,
-        entries,
-        bytes,
-        dropped_warnings,
+    // Saved only now that the whole layer was read and its digest verified.
+    if let (Some((memo, name, digest)), Some(recorder)) = (&memo, recorder) {
+        let counts = (entries, bytes, pass.dropped_warnings);
+        if let Some(file) = recorder.finish(&memo.key, digest, content_limit, counts) {
+            memo.store.save(name, &file);
+        }
+    }
+    Ok(pass.done(entries, bytes, false))
+}
+
+fn logged(entry: Entry, summary: Option<Vec<u8>>, complete: bool) -> LoggedStep {
+    LoggedStep::Entry(LoggedEntry {
+        path: entry.path,
+        kind: entry.kind,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        size: entry.size,
+        mtime: entry.mtime,
+        link_target: entry.link_target,
+        summary,
+        complete,
     })
+}
+
+/// Plays a layer's memo through the same pass a read would take.
+fn replay(mut pass: LayerPass<'_, '_>, file: MemoFile) -> Result<Msg, ImageError> {
+    let shared = pass.shared;
+    for step in file.steps {
+        if shared.budget.aborted() {
+            return Err(abandoned());
+        }
+        match step {
+            LoggedStep::Warning(text) => {
+                pass.warn(text)?;
+            }
+            LoggedStep::Whiteout(path) => pass.whiteout(&path),
+            LoggedStep::Opaque(path) => pass.opaque(&path),
+            LoggedStep::Entry(e) => {
+                let most = pass.interest(&e.path, e.kind, e.mode);
+                if most == Interest::Skip {
+                    continue;
+                }
+                let content = e
+                    .summary
+                    .filter(|_| most == Interest::Content)
+                    .map(Arc::new);
+                let n = content.as_ref().map_or(0, |c| c.len() as u64);
+                let charge = if n > 0 {
+                    Some((shared.budget.acquire(pass.pos, n).ok_or_else(abandoned)?, n))
+                } else {
+                    None
+                };
+                let entry = Entry {
+                    path: e.path,
+                    kind: e.kind,
+                    mode: e.mode,
+                    uid: e.uid,
+                    gid: e.gid,
+                    size: e.size,
+                    mtime: e.mtime,
+                    link_target: e.link_target,
+                    layer_index: pass.layer_index,
+                    layer_digest: pass.layer_digest.clone(),
+                    version: Version::Final,
+                };
+                let complete = e.complete && content.is_some();
+                pass.deliver(entry, content, complete, charge)?;
+            }
+        }
+    }
+    pass.dropped_warnings += file.dropped_warnings;
+    Ok(pass.done(file.entries, file.bytes, true))
 }
 
 fn deliver(
@@ -487,7 +677,9 @@ fn deliver(
                     entries,
                     bytes,
                     dropped_warnings,
+                    replayed,
                 } => {
+                    report.replayed_layers += usize::from(replayed);
                     if dropped_warnings > 0 {
                         report.warnings.push(format!(
                             "layer {layer_index} of {}: {dropped_warnings} more entries skipped",

@@ -36,6 +36,11 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             .healthcheck
             .as_deref()
             .map(|h| h.split_whitespace().map(str::to_string).collect()),
+        layer_cache: (!args.no_cache).then(|| {
+            args.cache_dir
+                .clone()
+                .unwrap_or_else(seatbelt_image::walk::memo::DirMemoStore::default_dir)
+        }),
     };
     let hardened = harden(&image, &options)
         .into_diagnostic()
@@ -178,6 +183,12 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             report.user.uid,
             report.user.gid,
         );
+        let (layers, cached) = hardened.layers;
+        if cached > 0 {
+            eprintln!(
+                "note: the analysis of {cached} of {layers} layers came from the layer cache (--no-cache reads them again)"
+            );
+        }
         if let Some(why) = &report.entrypoint.shell {
             eprintln!("note: a shell was kept: {why}");
         }

@@ -1,0 +1,344 @@
+//! Remembering what one visitor made of each layer, so that a later walk of any image sharing
+//! the layer replays that instead of reading the layer again (what Trivy's layer cache does).
+//!
+//! A layer's memo is the exact sequence the walk read from it — every entry's metadata, every
+//! whiteout, opaque marker and warning — with, in place of file content, the short *summary*
+//! the visitor's [`Summariser`] made of it on the worker thread. Replaying a memo feeds the
+//! walk's ordinary machinery (coverage, versions, filters, budgets), so a visitor cannot tell a
+//! replayed layer from a read one, except that it receives summaries instead of content in
+//! both cases. Memos are named by the layer's digest, the visitor's key (what it summarises
+//! and how) and the in-memory content limit, and saved only once the layer was read to its end
+//! and its digest verified.
+//!
+//! The store is a cache, so everything read from it is checked before use: a magic line, a
+//! SHA-256 over the rest (torn or corrupted files), the name's inputs repeated inside, and every
+//! path in the form the layer reader itself produces. A memo that fails any check is ignored
+//! and the layer is read again. Whoever can write the cache directory can still make a walk
+//! see a different filesystem, exactly as with Trivy's cache: the directory is created private
+//! to the user, and the blobs themselves are verified again by whatever copies the image.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use seatbelt_types::{Algorithm, Digest, Hasher};
+use serde::{Deserialize, Serialize};
+
+use super::layer_reader::MAX_WARNINGS_PER_LAYER;
+use super::path::normalise_into;
+use super::EntryKind;
+use crate::limits::MAX_PATH_BYTES;
+
+/// Makes a visitor's summary of one regular file's content: `(path, mode, content, complete)`.
+/// Runs on the walk's worker threads, so it must not block. A hardlink whose content the walk
+/// delivers gets its target's summary (made with the target's path and mode).
+pub type Summariser = Arc<dyn Fn(&str, u32, &[u8], bool) -> Vec<u8> + Send + Sync>;
+
+/// Where memos are kept. Failing to load is a miss; failing to save only loses the speed-up.
+pub trait MemoStore: Send + Sync {
+    /// The memo saved under `name`, if any (at most [`MAX_MEMO_BYTES`]).
+    fn load(&self, name: &str) -> Option<Vec<u8>>;
+    /// Saves `bytes` under `name`, replacing what was there.
+    fn save(&self, name: &str, bytes: &[u8]);
+}
+
+/// How a walk remembers layers for one visitor.
+#[derive(Clone)]
+pub struct Memo {
+    /// Names the visitor, its summary format and every option its filters or summaries depend
+    /// on: memos of one key are only ever replayed to visitors with the same key.
+    pub key: String,
+    /// What the visitor keeps of a file's content.
+    pub summarise: Summariser,
+    /// Where memos live.
+    pub store: Arc<dyn MemoStore>,
+}
+
+/// A layer whose memo would be larger than this is not remembered (it bounds the memory a
+/// recording layer holds; a layer of 200,000 files fits).
+pub const MAX_MEMO_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The longest warning a memo may carry.
+const MAX_WARNING_BYTES: usize = 8 * 1024;
+
+const MAGIC: &[u8] = b"seatbelt layer memo\n";
+/// Bumped whenever [`MemoFile`] or what the walk records changes. Public for the fuzz target.
+#[doc(hidden)]
+pub const FORMAT: u32 = 1;
+
+/// One recorded step of a layer, in stream order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) enum LoggedStep {
+    /// A warning the reader gave (an entry skipped, content not read).
+    Warning(String),
+    /// A whiteout of the path.
+    Whiteout(String),
+    /// An opaque marker on the directory (`""` for the root).
+    Opaque(String),
+    /// An entry.
+    Entry(LoggedEntry),
+}
+
+/// One recorded entry: its metadata and, when its content was read, the visitor's summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct LoggedEntry {
+    pub(crate) path: String,
+    pub(crate) kind: EntryKind,
+    pub(crate) mode: u32,
+    pub(crate) uid: u64,
+    pub(crate) gid: u64,
+    pub(crate) size: u64,
+    pub(crate) mtime: u64,
+    pub(crate) link_target: Option<String>,
+    pub(crate) summary: Option<Vec<u8>>,
+    pub(crate) complete: bool,
+}
+
+/// A whole layer's memo.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub(crate) struct MemoFile {
+    pub(crate) format: u32,
+    pub(crate) key: String,
+    pub(crate) layer: String,
+    pub(crate) content_limit: u64,
+    /// Tar entries and decompressed bytes the layer held (for the walk's report).
+    pub(crate) entries: u64,
+    pub(crate) bytes: u64,
+    /// Warnings beyond the per-layer maximum, only counted.
+    pub(crate) dropped_warnings: u64,
+    pub(crate) steps: Vec<LoggedStep>,
+}
+
+/// The store name of the memo of `layer` for `key` under `content_limit`.
+pub(crate) fn name(key: &str, layer: &Digest, content_limit: u64) -> String {
+    let mut hasher = Hasher::new(Algorithm::Sha256);
+    for part in [
+        &FORMAT.to_le_bytes()[..],
+        key.as_bytes(),
+        &[0],
+        layer.to_string().as_bytes(),
+        &[0],
+        &content_limit.to_le_bytes(),
+    ] {
+        hasher.update(part);
+    }
+    hasher.finish().hex().to_string()
+}
+
+/// Collects a layer's steps while it is read; gives up (records nothing) past
+/// [`MAX_MEMO_BYTES`].
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    steps: Vec<LoggedStep>,
+    bytes: u64,
+    overflowed: bool,
+}
+
+impl Recorder {
+    pub(crate) fn push(&mut self, step: LoggedStep) {
+        if self.overflowed {
+            return;
+        }
+        let size = match &step {
+            LoggedStep::Warning(s) | LoggedStep::Whiteout(s) | LoggedStep::Opaque(s) => s.len(),
+            LoggedStep::Entry(e) => {
+                e.path.len()
+                    + e.link_target.as_ref().map_or(0, String::len)
+                    + e.summary.as_ref().map_or(0, Vec::len)
+                    + 128
+            }
+        };
+        // What the step costs in memory, roughly: its heap bytes and the enum itself.
+        self.bytes += size as u64 + 32;
+        if self.bytes > MAX_MEMO_BYTES {
+            self.overflowed = true;
+            self.steps = Vec::new();
+            return;
+        }
+        self.steps.push(step);
+    }
+
+    /// The memo file's bytes, unless the layer was too large to remember.
+    pub(crate) fn finish(
+        self,
+        key: &str,
+        layer: &Digest,
+        content_limit: u64,
+        (entries, bytes, dropped_warnings): (u64, u64, u64),
+    ) -> Option<Vec<u8>> {
+        if self.overflowed {
+            return None;
+        }
+        encode(&MemoFile {
+            format: FORMAT,
+            key: key.to_string(),
+            layer: layer.to_string(),
+            content_limit,
+            entries,
+            bytes,
+            dropped_warnings,
+            steps: self.steps,
+        })
+    }
+}
+
+fn encode(file: &MemoFile) -> Option<Vec<u8>> {
+    let out = seal(&postcard::to_allocvec(file).ok()?);
+    (out.len() as u64 <= MAX_MEMO_BYTES).then_some(out)
+}
+
+/// Wraps an encoded memo body as a memo file: the magic line, the body and the checksum. For
+/// the fuzz target, which must get past the checksum to reach the structural checks.
+#[doc(hidden)]
+pub fn seal(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(MAGIC.len() + body.len() + 32);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(body);
+    let sum = hex_bytes(Digest::sha256_of(&out).hex()).unwrap_or_default();
+    out.extend_from_slice(&sum);
+    out
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Reads a memo, or `None` if it is not exactly the memo of `layer` for `key` under
+/// `content_limit`, intact and well-formed; `max_entries` bounds its steps like the walk bounds
+/// a layer's entries.
+pub(crate) fn decode(
+    bytes: &[u8],
+    key: &str,
+    layer: &Digest,
+    content_limit: u64,
+    max_entries: u64,
+) -> Option<MemoFile> {
+    if bytes.len() as u64 > MAX_MEMO_BYTES {
+        return None;
+    }
+    let body_end = bytes.len().checked_sub(32)?;
+    let (body, sum) = bytes.split_at(body_end);
+    let payload = body.strip_prefix(MAGIC)?;
+    if hex_bytes(Digest::sha256_of(body).hex())?.as_slice() != sum {
+        return None;
+    }
+    let (file, rest): (MemoFile, _) = postcard::take_from_bytes(payload).ok()?;
+    let warnings = file
+        .steps
+        .iter()
+        .filter(|s| matches!(s, LoggedStep::Warning(_)))
+        .count();
+    let matches = rest.is_empty()
+        && file.format == FORMAT
+        && file.key == key
+        && file.layer == layer.to_string()
+        && file.content_limit == content_limit
+        && file.entries <= max_entries
+        && warnings <= MAX_WARNINGS_PER_LAYER
+        && (file.steps.len() - warnings) as u64 <= max_entries
+        && file.steps.iter().all(|s| well_formed(s, content_limit));
+    matches.then_some(file)
+}
+
+/// Whether `step` is something the layer reader could have produced.
+fn well_formed(step: &LoggedStep, content_limit: u64) -> bool {
+    match step {
+        LoggedStep::Warning(text) => text.len() <= MAX_WARNING_BYTES,
+        LoggedStep::Whiteout(path) => normal(path) && !path.is_empty(),
+        LoggedStep::Opaque(path) => normal(path),
+        LoggedStep::Entry(e) => {
+            let target_ok = match (e.kind, &e.link_target) {
+                (EntryKind::Symlink, Some(t)) => t.len() <= MAX_PATH_BYTES && !t.contains('\0'),
+                (EntryKind::Hardlink, Some(t)) => normal(t) && !t.is_empty(),
+                (EntryKind::Symlink | EntryKind::Hardlink, None) => false,
+                (_, target) => target.is_none(),
+            };
+            let summary_ok = e.summary.as_ref().is_none_or(|s| {
+                matches!(e.kind, EntryKind::File | EntryKind::Hardlink)
+                    && s.len() as u64 <= content_limit.saturating_mul(4).saturating_add(64 * 1024)
+            });
+            normal(&e.path) && !e.path.is_empty() && target_ok && summary_ok
+        }
+    }
+}
+
+/// Whether `path` is already in the walk's normal form (and so cannot climb out of the root).
+fn normal(path: &str) -> bool {
+    let mut out = String::with_capacity(path.len());
+    normalise_into(path, &mut out).is_ok() && out == path
+}
+
+/// Memos as files in one directory, created private to the user.
+#[derive(Debug, Clone)]
+pub struct DirMemoStore {
+    dir: PathBuf,
+}
+
+impl DirMemoStore {
+    /// A store in `dir` (created when the first memo is saved).
+    pub fn new(dir: impl Into<PathBuf>) -> DirMemoStore {
+        DirMemoStore { dir: dir.into() }
+    }
+
+    /// `$SEATBELT_CACHE_DIR/layers`, else `$XDG_CACHE_HOME/seatbelt/layers`, else
+    /// `~/.cache/seatbelt/layers`.
+    pub fn default_dir() -> PathBuf {
+        seatbelt_types::cache_dir().join("layers")
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn create_dir(&self) -> std::io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+    }
+}
+
+impl MemoStore for DirMemoStore {
+    fn load(&self, name: &str) -> Option<Vec<u8>> {
+        let file = std::fs::File::open(self.dir.join(name)).ok()?;
+        let mut bytes = Vec::new();
+        file.take(MAX_MEMO_BYTES + 1).read_to_end(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    fn save(&self, name: &str, bytes: &[u8]) {
+        use std::io::Write;
+        // A temp file renamed into place: a concurrent reader sees the old memo or the new
+        // one, never half of one.
+        let saved = self.create_dir().and_then(|()| {
+            let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+            temp.write_all(bytes)?;
+            temp.persist(self.dir.join(name)).map_err(|e| e.error)?;
+            Ok(())
+        });
+        if let Err(e) = saved {
+            tracing::debug!("layer memo not saved in {}: {e}", self.dir.display());
+        }
+    }
+}
+
+/// A store that remembers nothing: every walk reads every layer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoMemoStore;
+
+impl MemoStore for NoMemoStore {
+    fn load(&self, _name: &str) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn save(&self, _name: &str, _bytes: &[u8]) {}
+}
+
+#[cfg(test)]
+#[path = "memo_tests.rs"]
+mod tests;
