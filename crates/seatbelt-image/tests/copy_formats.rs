@@ -9,7 +9,9 @@ use std::io::Read;
 use std::path::Path;
 
 use formats_common::*;
-use seatbelt_image::copy::{copy, CopyOptions, CopyReport};
+use std::sync::atomic::AtomicBool;
+
+use seatbelt_image::copy::{copy, put_layers, CopyOptions, CopyReport};
 use seatbelt_image::sink::{BlobSink, NoProgress, OciLayoutSink};
 use seatbelt_image::{open, Destination, Image, ImageError, ImageRef, LayerSource, OpenOptions};
 use seatbelt_types::Digest;
@@ -162,6 +164,65 @@ fn copying_into_a_layout_skips_present_blobs_and_moves_tags() {
             .contains("neither empty nor an OCI image layout"),
         "{err}"
     );
+}
+
+#[test]
+fn layers_put_early_are_skipped_by_the_copy_and_a_stop_keeps_no_partial_blob() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let image = sample_image();
+    write_layout(&src, &[(&image, Some("one"))]);
+    let opened = open_ref(&format!("oci-dir:{}:one", src.display()));
+    let options = CopyOptions {
+        progress: &NoProgress,
+        preserve_setuid: false,
+        registry: Default::default(),
+    };
+    let layers = opened.layers.len();
+    let go = AtomicBool::new(false);
+
+    // Stopped before it starts: nothing but the empty layout.
+    let stopped = dir.path().join("stopped");
+    let dest: Destination = format!("oci-dir:{}", stopped.display()).parse().unwrap();
+    assert!(put_layers(&opened, &dest, &options, &AtomicBool::new(true)).is_err());
+    let blobs: Vec<_> = files_of(&stopped)
+        .into_keys()
+        .filter(|n| n.starts_with("blobs/sha256/"))
+        .collect();
+    assert!(blobs.is_empty(), "{blobs:?}");
+
+    let early = dir.path().join("early");
+    let dest: Destination = format!("oci-dir:{}:t", early.display()).parse().unwrap();
+    assert_eq!(put_layers(&opened, &dest, &options, &go).unwrap(), layers);
+    assert_eq!(
+        put_layers(&opened, &dest, &options, &go).unwrap(),
+        0,
+        "already there"
+    );
+    // Blobs only: no image is listed until the copy writes its manifest.
+    let listed = std::fs::read(early.join("index.json"))
+        .map(|b| serde_json::from_slice::<serde_json::Value>(&b).unwrap()["manifests"].clone());
+    assert!(
+        listed
+            .as_ref()
+            .map_or(true, |m| m.as_array().unwrap().is_empty()),
+        "{listed:?}"
+    );
+    let report = copy_to(&opened, &format!("oci-dir:{}:t", early.display())).unwrap();
+    assert_eq!(report.blobs_skipped, layers);
+    assert_eq!(report.blobs_copied, 1, "the config");
+    assert_eq!(
+        open_ref(&format!("oci-dir:{}:t", early.display())).digest(),
+        Some(&image.digest())
+    );
+
+    // Destinations that keep no loose blobs are left alone.
+    let archive = dir.path().join("a.tar");
+    let dest: Destination = format!("oci-archive:{}", archive.display())
+        .parse()
+        .unwrap();
+    assert_eq!(put_layers(&opened, &dest, &options, &go).unwrap(), 0);
+    assert!(!archive.exists());
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! conversion, and the report says so. A `dir:` source is first turned into a one-layer image.
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use seatbelt_types::Digest;
 
@@ -49,6 +50,10 @@ pub(crate) struct ProgressReader<'a, R> {
 
 impl<R: Read> Read for ProgressReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.progress.stopped() {
+            // Not `Interrupted`: readers retry that.
+            return Err(std::io::Error::other("the copy was stopped"));
+        }
         let n = self.inner.read(buf)?;
         self.progress.advanced(n as u64);
         Ok(n)
@@ -132,16 +137,7 @@ pub fn copy(
                     });
                 }
             }
-            // Blobs can be mounted instead of uploaded when the image came from the same
-            // registry; the image only knows where it came from as text, so parse that.
-            let mount_source = match image.reference.parse::<ImageRef>() {
-                Ok(ImageRef::Registry(source)) if source.registry() == reference.registry() => {
-                    Some(source)
-                }
-                _ => None,
-            };
-            let sink =
-                RegistrySink::new(reference, &options.registry)?.with_mount_source(mount_source);
+            let sink = registry_sink(image, reference, options)?;
             copy_blobs(image, Box::new(sink), reference.tag(), destination, options)?
         }
         Destination::DockerArchive { path, tag } => {
@@ -156,6 +152,117 @@ pub fn copy(
         });
     }
     Ok(report)
+}
+
+/// A sink pushing to `reference`, mounting blobs instead of uploading them when `image` came
+/// from the same registry (the image only knows where it came from as text, so parse that).
+fn registry_sink(
+    image: &Image,
+    reference: &seatbelt_registry::Reference,
+    options: &CopyOptions<'_>,
+) -> Result<RegistrySink, ImageError> {
+    let mount_source = match image.reference.parse::<ImageRef>() {
+        Ok(ImageRef::Registry(source)) if source.registry() == reference.registry() => Some(source),
+        _ => None,
+    };
+    Ok(RegistrySink::new(reference, &options.registry)?.with_mount_source(mount_source))
+}
+
+/// Writes the layers of `image` that `destination` lacks, and nothing else, so that a later
+/// [`copy`] of an image that reuses them (the hardened image, while it is still being worked
+/// out) finds them there. Only OCI layouts and registries keep blobs apart from manifests;
+/// other destinations are left alone. Returns the number of layers written. Setting `stop`
+/// makes it give up soon after, mid-blob (a partial blob is never kept).
+pub fn put_layers(
+    image: &Image,
+    destination: &Destination,
+    options: &CopyOptions<'_>,
+    stop: &AtomicBool,
+) -> Result<usize, ImageError> {
+    let mut sink: Box<dyn BlobSink + '_> = match destination {
+        Destination::OciDir { path, .. } => Box::new(OciLayoutSink::open(path)?),
+        Destination::Registry(reference) => Box::new(registry_sink(image, reference, options)?),
+        _ => return Ok(0),
+    };
+    let mut report = CopyReport::default();
+    let layers: Vec<_> = image
+        .layers
+        .iter()
+        .filter_map(|l| match l {
+            LayerSource::Blob(d) => Some(d.clone()),
+            LayerSource::Directory(_) => None,
+        })
+        .collect();
+    let stoppable = Stoppable {
+        inner: options.progress,
+        stop,
+    };
+    let options = CopyOptions {
+        progress: &stoppable,
+        preserve_setuid: options.preserve_setuid,
+        registry: options.registry.clone(),
+    };
+    put_missing(image, sink.as_mut(), &layers, &mut report, &options)?;
+    Ok(report.blobs_copied)
+}
+
+/// A progress that also ends the copy when `stop` is set: [`ProgressReader`] asks it after
+/// every read.
+struct Stoppable<'a> {
+    inner: &'a dyn Progress,
+    stop: &'a AtomicBool,
+}
+
+impl Progress for Stoppable<'_> {
+    fn blob_started(&self, digest: &Digest, size: u64) {
+        self.inner.blob_started(digest, size);
+    }
+
+    fn advanced(&self, bytes: u64) {
+        self.inner.advanced(bytes);
+    }
+
+    fn blob_skipped(&self, digest: &Digest, size: u64) {
+        self.inner.blob_skipped(digest, size);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || self.inner.stopped()
+    }
+}
+
+/// Puts each of `descriptors` (once) that `sink` lacks, counting in `report`.
+fn put_missing(
+    image: &Image,
+    sink: &mut dyn BlobSink,
+    descriptors: &[oci_spec::image::Descriptor],
+    report: &mut CopyReport,
+    options: &CopyOptions<'_>,
+) -> Result<(), ImageError> {
+    let mut seen = std::collections::HashSet::new();
+    for descriptor in descriptors {
+        let digest = descriptor_digest(descriptor, &image.reference)?;
+        if !seen.insert(digest.clone()) {
+            continue;
+        }
+        if sink.has_blob(descriptor)? {
+            options.progress.blob_skipped(&digest, descriptor.size());
+            report.blobs_skipped += 1;
+            continue;
+        }
+        options.progress.blob_started(&digest, descriptor.size());
+        // Raw bytes, not `open_blob`: every sink verifies digest and size as it writes and
+        // keeps nothing that does not match (the `BlobSink` contract), so hashing here too
+        // would only hash each blob twice.
+        let mut reader = ProgressReader {
+            inner: image.blobs.open_raw(&digest, Some(descriptor.size()))?,
+            progress: options.progress,
+        };
+        sink.put_blob(descriptor, &mut reader)?;
+        report.blobs_copied += 1;
+        report.bytes_copied += descriptor.size();
+    }
+    Ok(())
 }
 
 /// `Dir` returned early above; a total fallback keeps this function panic-free.
@@ -193,29 +300,7 @@ fn copy_blobs(
             }
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    for descriptor in &descriptors {
-        let digest = descriptor_digest(descriptor, &image.reference)?;
-        if !seen.insert(digest.clone()) {
-            continue;
-        }
-        if sink.has_blob(descriptor)? {
-            options.progress.blob_skipped(&digest, descriptor.size());
-            report.blobs_skipped += 1;
-            continue;
-        }
-        options.progress.blob_started(&digest, descriptor.size());
-        // Raw bytes, not `open_blob`: every sink verifies digest and size as it writes and
-        // keeps nothing that does not match (the `BlobSink` contract), so hashing here too
-        // would only hash each blob twice.
-        let mut reader = ProgressReader {
-            inner: image.blobs.open_raw(&digest, Some(descriptor.size()))?,
-            progress: options.progress,
-        };
-        sink.put_blob(descriptor, &mut reader)?;
-        report.blobs_copied += 1;
-        report.bytes_copied += descriptor.size();
-    }
+    put_missing(image, sink.as_mut(), &descriptors, &mut report, options)?;
     let written = sink.put_manifest(&manifest.bytes, &manifest.media_type, tag)?;
     if written != manifest.digest {
         return Err(ImageError::DigestMismatch {

@@ -51,6 +51,10 @@ pub trait Progress: Sync {
     fn advanced(&self, _bytes: u64) {}
     /// A blob was skipped because the destination had it.
     fn blob_skipped(&self, _digest: &Digest, _size: u64) {}
+    /// Whether the copy should end now (asked before every read; default never).
+    fn stopped(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that reports nothing.

@@ -1,9 +1,11 @@
 //! `seatbelt harden`: rewrite an image into a hardened one (one added layer, a new config),
 //! write it to any destination `copy` supports, and emit the report and run-time profile.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use miette::{Context, IntoDiagnostic};
 use seatbelt_harden::{harden, runtime, HardenOptions, Profile};
-use seatbelt_image::copy::{copy, CopyOptions};
+use seatbelt_image::copy::{copy, put_layers, CopyOptions};
 use seatbelt_image::sink::NoProgress;
 use seatbelt_image::Destination;
 
@@ -42,9 +44,44 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
                 .unwrap_or_else(seatbelt_image::walk::memo::DirMemoStore::default_dir)
         }),
     };
-    let hardened = harden(&image, &options)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot harden {}", image.reference))?;
+    // The original layers go to the destination while the rewrite is worked out (they are
+    // reused unchanged); the copy below then adds only the new layer, config and manifest.
+    let new_layout = match &destination {
+        Destination::OciDir { path, .. } => (!path.exists()).then(|| path.clone()),
+        _ => None,
+    };
+    let stop = AtomicBool::new(false);
+    let hardened = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let early = CopyOptions {
+                progress: &NoProgress,
+                preserve_setuid: false,
+                registry: open_options.registry.clone(),
+            };
+            // A failure here is met again, and reported, by the copy below.
+            if let Err(e) = put_layers(&image, &destination, &early, &stop) {
+                tracing::debug!("early layer copy to {destination}: {e}");
+            }
+        });
+        let hardened = harden(&image, &options);
+        // A refusal should not wait for the layers to finish uploading.
+        if hardened.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        hardened
+    });
+    let hardened = match hardened {
+        Ok(hardened) => hardened,
+        Err(e) => {
+            // Leave no half-made layout behind where there was none.
+            if let Some(path) = new_layout {
+                let _ = std::fs::remove_dir_all(path);
+            }
+            return Err(e)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot harden {}", image.reference));
+        }
+    };
     let copied = copy(
         &hardened.image,
         &destination,
