@@ -316,6 +316,31 @@ fn the_directory_store_is_private_and_round_trips() {
     assert_eq!(mode & 0o777, 0o700);
     // Only the memo is left: the temp file was renamed into place.
     assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 1);
+    // A directory or memo others can write is not trusted, nor written to.
+    std::fs::set_permissions(store.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert_eq!(store.load("x"), None);
+    store.save("y", b"memo");
+    assert!(!store.dir().join("y").exists());
+    std::fs::set_permissions(store.dir(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        store.dir().join("x"),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
+    assert_eq!(store.load("x"), None);
+    std::fs::set_permissions(
+        store.dir().join("x"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    assert!(store.load("x").is_some());
+    // Nor one another user owns (only root can make one here).
+    if rustix::process::geteuid().is_root() {
+        std::os::unix::fs::chown(store.dir(), Some(4242), None).unwrap();
+        assert_eq!(store.load("x"), None);
+        std::os::unix::fs::chown(store.dir(), Some(0), None).unwrap();
+        assert!(store.load("x").is_some());
+    }
     // A store it cannot write to only loses the speed-up.
     let blocked = DirMemoStore::new(dir.path().join("file-in-the-way/layers"));
     std::fs::write(dir.path().join("file-in-the-way"), b"").unwrap();

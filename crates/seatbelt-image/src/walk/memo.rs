@@ -303,9 +303,28 @@ impl DirMemoStore {
     }
 }
 
+/// Whether `meta` (the cache directory or a memo in it) can only have been written by this
+/// user: owned by the effective uid and writable by no one else. A directory another user
+/// planted (say under a shared temp directory, the last fallback) is never trusted.
+fn private(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.uid() == rustix::process::geteuid().as_raw() && meta.mode() & 0o022 == 0
+}
+
+impl DirMemoStore {
+    fn dir_is_private(&self) -> bool {
+        std::fs::symlink_metadata(&self.dir).is_ok_and(|m| m.is_dir() && private(&m))
+    }
+}
+
 impl MemoStore for DirMemoStore {
     fn load(&self, name: &str) -> Option<Vec<u8>> {
-        let file = std::fs::File::open(self.dir.join(name)).ok()?;
+        let path = self.dir.join(name);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !self.dir_is_private() || !meta.is_file() || !private(&meta) {
+            return None;
+        }
+        let file = std::fs::File::open(path).ok()?;
         let mut bytes = Vec::new();
         file.take(MAX_MEMO_BYTES + 1).read_to_end(&mut bytes).ok()?;
         Some(bytes)
@@ -316,6 +335,11 @@ impl MemoStore for DirMemoStore {
         // A temp file renamed into place: a concurrent reader sees the old memo or the new
         // one, never half of one.
         let saved = self.create_dir().and_then(|()| {
+            if !self.dir_is_private() {
+                return Err(std::io::Error::other(
+                    "it is not a directory only this user can write",
+                ));
+            }
             let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
             temp.write_all(bytes)?;
             temp.persist(self.dir.join(name)).map_err(|e| e.error)?;
