@@ -72,6 +72,9 @@ pub(crate) enum Command {
     SignBlob(SignBlobArgs),
     /// Verify a file's signature or bundle: with a key, or keyless against a trusted root (exit 1 when it does not verify).
     VerifyBlob(VerifyBlobArgs),
+    /// Show or empty the layer cache, where `harden` remembers each layer's analysis.
+    #[command(subcommand)]
+    Cache(CacheCommand),
 }
 
 /// Options for reaching images: platform choice and registry access.
@@ -715,6 +718,24 @@ Example: seatbelt version satisfies npm 1.4.2 '^1.2.0 || ^2.0.0'   # prints true
         #[arg(allow_hyphen_values = true)]
         range: String,
     },
+}
+
+/// `seatbelt cache …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CacheCommand {
+    /// Where the layer cache is and how much it holds.
+    Info(CacheArgs),
+    /// Remove every layer memo; the next `harden` of each layer reads it again.
+    Clean(CacheArgs),
+}
+
+/// Which layer cache.
+#[derive(Debug, Args)]
+pub(crate) struct CacheArgs {
+    /// The layer cache directory [default: $SEATBELT_CACHE_DIR/layers, else
+    /// $XDG_CACHE_HOME/seatbelt/layers, else ~/.cache/seatbelt/layers].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
 }
 
 /// `seatbelt key …`.

@@ -797,6 +797,16 @@ fn the_layer_cache_changes_nothing_but_the_time() {
         harden_once(&source, dir.path(), "damaged", &["--cache-dir", cache_arg]);
     assert!(!said.contains(from_cache), "{said}");
     assert_eq!((damaged, damaged_report), (digest, report));
+
+    // `seatbelt cache` shows and empties it, touching nothing else in the directory.
+    std::fs::write(cache.join("notes.txt"), b"mine").unwrap();
+    let info = ok(&["cache", "info", "--cache-dir", cache_arg]);
+    assert!(info.contains(": 4 layer memos"), "{info}");
+    let cleaned = ok(&["cache", "clean", "--cache-dir", cache_arg]);
+    assert!(cleaned.starts_with("removed 4 layer memos"), "{cleaned}");
+    let info = ok(&["cache", "info", "--cache-dir", cache_arg]);
+    assert!(info.contains(": 0 layer memos"), "{info}");
+    assert!(cache.join("notes.txt").exists());
 }
 
 #[test]

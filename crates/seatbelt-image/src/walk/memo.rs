@@ -294,6 +294,47 @@ impl DirMemoStore {
         &self.dir
     }
 
+    /// How many memos the store holds and their bytes (none when the directory is absent).
+    pub fn usage(&self) -> std::io::Result<(usize, u64)> {
+        self.each_memo(|_, _| Ok(()))
+    }
+
+    /// Removes every memo (and temp file a crashed save left) — nothing else, whatever else
+    /// the directory holds; returns how many memos and bytes went.
+    pub fn clear(&self) -> std::io::Result<(usize, u64)> {
+        self.each_memo(|path, _| std::fs::remove_file(path))
+    }
+
+    fn each_memo(
+        &self,
+        mut act: impl FnMut(&Path, u64) -> std::io::Result<()>,
+    ) -> std::io::Result<(usize, u64)> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, 0)),
+            Err(e) => return Err(e),
+        };
+        let (mut memos, mut bytes) = (0, 0);
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let is_memo = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
+            // `tempfile`'s names, from a save that never reached its rename.
+            let is_temp = name.starts_with(".tmp");
+            let meta = entry.metadata()?;
+            if !(is_memo || is_temp) || !meta.is_file() {
+                continue;
+            }
+            act(&entry.path(), meta.len())?;
+            if is_memo {
+                memos += 1;
+                bytes += meta.len();
+            }
+        }
+        Ok((memos, bytes))
+    }
+
     fn create_dir(&self) -> std::io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new()

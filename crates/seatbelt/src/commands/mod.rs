@@ -3,6 +3,7 @@
 mod attest;
 mod audit;
 mod blob;
+mod cache;
 mod copy;
 mod db;
 mod db_sign;
@@ -52,6 +53,7 @@ pub(crate) fn run(cli: &Cli) -> miette::Result<Outcome> {
         Command::Provenance(args) => provenance::run(args),
         Command::SignBlob(args) => blob::sign(args),
         Command::VerifyBlob(args) => blob::verify(args),
+        Command::Cache(command) => cache::run(command),
     }
 }
 
