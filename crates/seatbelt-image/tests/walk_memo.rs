@@ -341,6 +341,34 @@ fn the_directory_store_is_private_and_round_trips() {
         std::os::unix::fs::chown(store.dir(), Some(0), None).unwrap();
         assert!(store.load("x").is_some());
     }
+    // Past its budget, a save removes the least recently used memos (a load is a use).
+    let small = DirMemoStore::new(dir.path().join("small")).with_budget(3000);
+    let memo_name = |c: &str| c.repeat(64);
+    let aged = |name: &str, secs: u64| {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(small.dir().join(memo_name(name)))
+            .unwrap();
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+            .unwrap();
+    };
+    for (name, secs) in [("a", 100), ("b", 200), ("c", 300)] {
+        small.save(&memo_name(name), &[0; 1000]);
+        aged(name, secs);
+    }
+    assert_eq!(small.usage().unwrap(), (3, 3000));
+    assert!(
+        small.load(&memo_name("a")).is_some(),
+        "a is now the most recently used"
+    );
+    small.save(&memo_name("d"), &[0; 1000]);
+    let left: std::collections::BTreeSet<String> = std::fs::read_dir(small.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    // The least recently used go (b, then c) until a quarter of the budget is free again.
+    let expected = ["a", "d"].map(memo_name).into();
+    assert_eq!(left, expected);
     // A store it cannot write to only loses the speed-up.
     let blocked = DirMemoStore::new(dir.path().join("file-in-the-way/layers"));
     std::fs::write(dir.path().join("file-in-the-way"), b"").unwrap();

@@ -271,16 +271,33 @@ fn normal(path: &str) -> bool {
     normalise_into(path, &mut out).is_ok() && out == path
 }
 
-/// Memos as files in one directory, created private to the user.
+/// Memos as files in one directory, created private to the user, the least recently used
+/// removed past a size budget.
 #[derive(Debug, Clone)]
 pub struct DirMemoStore {
     dir: PathBuf,
+    budget: u64,
+}
+
+/// The layer cache's default size: the memos of a few hundred base layers (a Debian base
+/// layer's is about 1.6 MB; an app layer's a few KB).
+pub const DEFAULT_CACHE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// One memo file on disk.
+struct StoredMemo {
+    path: PathBuf,
+    size: u64,
+    /// Last saved or loaded.
+    used: std::time::SystemTime,
 }
 
 impl DirMemoStore {
     /// A store in `dir` (created when the first memo is saved).
     pub fn new(dir: impl Into<PathBuf>) -> DirMemoStore {
-        DirMemoStore { dir: dir.into() }
+        DirMemoStore {
+            dir: dir.into(),
+            budget: DEFAULT_CACHE_BYTES,
+        }
     }
 
     /// `$SEATBELT_CACHE_DIR/layers`, else `$XDG_CACHE_HOME/seatbelt/layers`, else
@@ -296,43 +313,78 @@ impl DirMemoStore {
 
     /// How many memos the store holds and their bytes (none when the directory is absent).
     pub fn usage(&self) -> std::io::Result<(usize, u64)> {
-        self.each_memo(|_, _| Ok(()))
+        let memos = self.memos()?;
+        Ok((memos.len(), memos.iter().map(|m| m.size).sum()))
     }
 
     /// Removes every memo (and temp file a crashed save left) — nothing else, whatever else
     /// the directory holds; returns how many memos and bytes went.
     pub fn clear(&self) -> std::io::Result<(usize, u64)> {
-        self.each_memo(|path, _| std::fs::remove_file(path))
+        let memos = self.memos()?;
+        for memo in &memos {
+            std::fs::remove_file(&memo.path)?;
+        }
+        for temp in self.files(|name| name.starts_with(".tmp"))? {
+            std::fs::remove_file(&temp.path)?;
+        }
+        Ok((memos.len(), memos.iter().map(|m| m.size).sum()))
     }
 
-    fn each_memo(
-        &self,
-        mut act: impl FnMut(&Path, u64) -> std::io::Result<()>,
-    ) -> std::io::Result<(usize, u64)> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, 0)),
-            Err(e) => return Err(e),
-        };
-        let (mut memos, mut bytes) = (0, 0);
-        for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_memo = name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit());
-            // `tempfile`'s names, from a save that never reached its rename.
-            let is_temp = name.starts_with(".tmp");
-            let meta = entry.metadata()?;
-            if !(is_memo || is_temp) || !meta.is_file() {
+    /// Keeps at most `bytes` of memos: past that, each save removes the least recently used
+    /// (default [`DEFAULT_CACHE_BYTES`]).
+    pub fn with_budget(mut self, bytes: u64) -> DirMemoStore {
+        self.budget = bytes;
+        self
+    }
+
+    /// Past the budget, removes the least recently used memos (a load counts as a use) until
+    /// a quarter of the budget is free again, never `keep`.
+    fn evict(&self, keep: &str) -> std::io::Result<()> {
+        let mut memos = self.memos()?;
+        let mut total: u64 = memos.iter().map(|m| m.size).sum();
+        if total <= self.budget {
+            return Ok(());
+        }
+        memos.sort_by_key(|m| m.used);
+        let target = self.budget - self.budget / 4;
+        for memo in memos {
+            if total <= target {
+                break;
+            }
+            if memo.path.file_name().is_some_and(|n| n == keep) {
                 continue;
             }
-            act(&entry.path(), meta.len())?;
-            if is_memo {
-                memos += 1;
-                bytes += meta.len();
-            }
+            std::fs::remove_file(&memo.path)?;
+            total = total.saturating_sub(memo.size);
         }
-        Ok((memos, bytes))
+        Ok(())
+    }
+
+    fn memos(&self) -> std::io::Result<Vec<StoredMemo>> {
+        self.files(|name| name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    /// The regular files of the directory whose names `wanted` accepts (none when it is absent).
+    fn files(&self, wanted: impl Fn(&str) -> bool) -> std::io::Result<Vec<StoredMemo>> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if !meta.is_file() || !wanted(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            out.push(StoredMemo {
+                path: entry.path(),
+                size: meta.len(),
+                used: meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+            });
+        }
+        Ok(out)
     }
 
     fn create_dir(&self) -> std::io::Result<()> {
@@ -366,6 +418,8 @@ impl MemoStore for DirMemoStore {
             return None;
         }
         let file = std::fs::File::open(path).ok()?;
+        // A use, for the least-recently-used eviction.
+        let _ = file.set_modified(std::time::SystemTime::now());
         let mut bytes = Vec::new();
         file.take(MAX_MEMO_BYTES + 1).read_to_end(&mut bytes).ok()?;
         Some(bytes)
@@ -384,7 +438,7 @@ impl MemoStore for DirMemoStore {
             let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
             temp.write_all(bytes)?;
             temp.persist(self.dir.join(name)).map_err(|e| e.error)?;
-            Ok(())
+            self.evict(name)
         });
         if let Err(e) = saved {
             tracing::debug!("layer memo not saved in {}: {e}", self.dir.display());
