@@ -100,10 +100,20 @@ fuzz_target!(|data: &[u8]| {
     let memo_file = if shape % 2 == 1 {
         rest.to_vec()
     } else {
-        // MemoFile's fields in order, then the fuzzer's bytes as its steps.
-        let header = (FORMAT, KEY, digest.to_string(), CONTENT_LIMIT, 1u64, 1024u64, 0u64);
+        // The memo header's fields in order (its counts from the fuzzer's first bytes), then
+        // the rest of the fuzzer's bytes as the steps.
+        let mut counts = [0u64; 3];
+        let mut steps = rest;
+        for count in &mut counts {
+            if let Some((&b, after)) = steps.split_first() {
+                *count = if b == 0xff { u64::MAX } else { u64::from(b) << (b % 8 * 4) };
+                steps = after;
+            }
+        }
+        let [entries, bytes, dropped] = counts;
+        let header = (FORMAT, KEY, digest.to_string(), CONTENT_LIMIT, entries, bytes, dropped);
         let mut body = postcard::to_allocvec(&header).expect("a header encodes");
-        body.extend_from_slice(rest);
+        body.extend_from_slice(steps);
         seal(&body)
     };
     let memo = Memo {

@@ -136,9 +136,14 @@ impl FsIndex {
     pub fn memo(&self, store: Arc<dyn MemoStore>) -> Memo {
         let mut extra = self.extra_held.clone();
         extra.sort();
-        // Everything the filters and summaries depend on. Bump the version whenever
-        // `ContentFacts`, `summarise` or the ELF and `#!` parsers change what they produce.
-        let key = format!("seatbelt-harden fs-index v1\0{}", extra.join("\0"));
+        // Everything the filters and summaries depend on: the crate version (so a release that
+        // changes `ContentFacts`, `summarise`, the ELF or `#!` parsers never reads an older
+        // release's facts), bumped within a release when those change, and the held paths.
+        let key = format!(
+            "seatbelt-harden {} fs-index v1\0{}",
+            env!("CARGO_PKG_VERSION"),
+            extra.join("\0")
+        );
         let held = self.extra_held.clone();
         Memo {
             key,

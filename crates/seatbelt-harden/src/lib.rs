@@ -90,17 +90,29 @@ pub struct Hardened {
     pub layers: (usize, usize),
 }
 
+/// The refusals that need no walk (no manifest, secrets in `Env`): a caller can check them
+/// before it starts anything else, such as copying layers. [`harden`] checks them too.
+pub fn preflight(image: &Image, options: &HardenOptions) -> Result<(), HardenError> {
+    if image.manifest.is_none() {
+        return Err(HardenError::NoManifest {
+            reference: image.reference.clone(),
+        });
+    }
+    let secrets = config::secret_env_names(&image.config.env());
+    if !secrets.is_empty() && !options.allow_env {
+        return Err(HardenError::SecretsInEnv { names: secrets });
+    }
+    Ok(())
+}
+
 /// Hardens `image`.
 pub fn harden(image: &Image, options: &HardenOptions) -> Result<Hardened, HardenError> {
+    preflight(image, options)?;
     let Some(manifest) = &image.manifest else {
         return Err(HardenError::NoManifest {
             reference: image.reference.clone(),
         });
     };
-    let secrets = config::secret_env_names(&image.config.env());
-    if !secrets.is_empty() && !options.allow_env {
-        return Err(HardenError::SecretsInEnv { names: secrets });
-    }
     let workdir = index::normalise(image.config.working_dir());
     let mut writable: Vec<String> = options
         .writable

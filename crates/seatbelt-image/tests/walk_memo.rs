@@ -9,7 +9,7 @@ mod walk_support;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use seatbelt_image::walk::memo::{DirMemoStore, Memo, MemoStore, Summariser};
+use seatbelt_image::walk::memo::{seal, DirMemoStore, Memo, MemoStore, Summariser};
 use seatbelt_image::walk::{walk, walk_memoised, EntryKind, Interest, PathFilter, WalkReport};
 use seatbelt_image::{Image, Limits};
 use seatbelt_test::layers::{Blob, Layer};
@@ -209,6 +209,22 @@ fn a_layer_shared_by_two_images_is_read_once() {
 }
 
 #[test]
+fn a_replayed_layer_names_the_image_walked_not_the_one_remembered() {
+    // The layer with a skipped entry, at index 1 of one image and index 0 of another.
+    let l = layers();
+    let first = image(&[l[0].clone(), l[1].clone()]);
+    let second = image(&[l[1].clone()]);
+    let store = Arc::new(MemStore::default());
+    let memo = memo("test v1", store.clone());
+    walk_summaries(&first, Some(&memo));
+    let (_, replayed) = walk_summaries(&second, Some(&memo));
+    assert_eq!(replayed.replayed_layers, 1);
+    let (_, read) = walk_summaries(&second, None);
+    assert!(!read.warnings.is_empty());
+    assert_eq!(replayed.warnings, read.warnings);
+}
+
+#[test]
 fn memos_of_another_visitor_or_content_limit_are_not_used() {
     let image = image(&layers());
     let store = Arc::new(MemStore::default());
@@ -342,7 +358,8 @@ fn the_directory_store_is_private_and_round_trips() {
         assert!(store.load("x").is_some());
     }
     // Past its budget, a save removes the least recently used memos (a load is a use).
-    let small = DirMemoStore::new(dir.path().join("small")).with_budget(3000);
+    let small = DirMemoStore::new(dir.path().join("small")).with_budget(3200);
+    let memo_bytes = seal(&[0; 1000]);
     let memo_name = |c: &str| c.repeat(64);
     let aged = |name: &str, secs: u64| {
         let file = std::fs::File::options()
@@ -353,22 +370,31 @@ fn the_directory_store_is_private_and_round_trips() {
             .unwrap();
     };
     for (name, secs) in [("a", 100), ("b", 200), ("c", 300)] {
-        small.save(&memo_name(name), &[0; 1000]);
+        small.save(&memo_name(name), &memo_bytes);
         aged(name, secs);
     }
-    assert_eq!(small.usage().unwrap(), (3, 3000));
+    let each = memo_bytes.len() as u64;
+    assert_eq!(small.usage().unwrap(), (3, 3 * each));
+    // Files that are not memos are neither counted nor removed, whatever their names.
+    std::fs::write(small.dir().join("e".repeat(64)), vec![0u8; 5000]).unwrap();
+    assert_eq!(small.usage().unwrap(), (3, 3 * each));
     assert!(
         small.load(&memo_name("a")).is_some(),
         "a is now the most recently used"
     );
-    small.save(&memo_name("d"), &[0; 1000]);
+    small.save(&memo_name("d"), &memo_bytes);
     let left: std::collections::BTreeSet<String> = std::fs::read_dir(small.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     // The least recently used go (b, then c) until a quarter of the budget is free again.
-    let expected = ["a", "d"].map(memo_name).into();
+    let expected = ["a", "d", "e"].map(memo_name).into();
     assert_eq!(left, expected);
+    assert_eq!(small.clear().unwrap(), (2, 2 * each));
+    assert!(small.dir().join("e".repeat(64)).exists());
+    // Nor is a directory others can write emptied.
+    std::fs::set_permissions(small.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert!(small.clear().is_err());
     // A store it cannot write to only loses the speed-up.
     let blocked = DirMemoStore::new(dir.path().join("file-in-the-way/layers"));
     std::fs::write(dir.path().join("file-in-the-way"), b"").unwrap();

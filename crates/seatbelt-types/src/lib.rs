@@ -12,7 +12,7 @@ pub mod sarif;
 mod severity;
 
 pub use advisory::{AffectedRange, FixState, RangeEvent, RangeKind};
-pub use cache_dir::cache_dir;
+pub use cache_dir::{cache_dir, user_cache_dir};
 pub use digest::{Algorithm, Digest, DigestError, Hasher};
 pub use package::{
     Distro, Ecosystem, Location, Package, Relationship, RelationshipKind, Sbom, SbomSubject,

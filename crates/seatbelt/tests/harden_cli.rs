@@ -810,6 +810,62 @@ fn the_layer_cache_changes_nothing_but_the_time() {
 }
 
 #[test]
+fn a_layer_analysed_before_is_still_verified_when_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout");
+    let source = app_image(
+        FixtureImage::Minbase,
+        Layer::new().dir("app"),
+        json!({"Entrypoint": ["/usr/bin/true"], "Cmd": null}),
+        &layout,
+    );
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let into_same_layout = format!("oci-dir:{}:hardened", layout.display());
+    ok(&[
+        "harden",
+        &source,
+        "-o",
+        &into_same_layout,
+        "--cache-dir",
+        cache_arg,
+    ]);
+    // The base layer's blob rots in place (same size): its analysis is still cached, and the
+    // destination already holds a blob of that digest and size, so neither the walk nor the
+    // copy would read it.
+    let index = read_json(&layout.join("index.json"));
+    let digest = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["annotations"]["org.opencontainers.image.ref.name"] == "app")
+        .unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = read_json(&blob_path(&layout, &digest))["layers"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = blob_path(&layout, &base);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&path, bytes).unwrap();
+    let out = seatbelt(&[
+        "harden",
+        &source,
+        "-o",
+        &into_same_layout,
+        "--cache-dir",
+        cache_arg,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&base), "{stderr}");
+}
+
+#[test]
 fn a_static_c_binary_still_prints_after_hardening() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("hello.c");
@@ -942,6 +998,16 @@ fn secrets_in_env_are_refused_unless_allowed() {
         !dir.path().join("o").exists(),
         "nothing is written when refused"
     );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = seatbelt(&[
+        "harden",
+        &source,
+        "-o",
+        &format!("oci-dir:{}:x", empty.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "still empty");
     ok(&[
         "harden",
         &source,

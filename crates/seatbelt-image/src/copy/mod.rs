@@ -170,9 +170,12 @@ fn registry_sink(
 
 /// Writes the layers of `image` that `destination` lacks, and nothing else, so that a later
 /// [`copy`] of an image that reuses them (the hardened image, while it is still being worked
-/// out) finds them there. Only OCI layouts and registries keep blobs apart from manifests;
-/// other destinations are left alone. Returns the number of layers written. Setting `stop`
-/// makes it give up soon after, mid-blob (a partial blob is never kept).
+/// out) finds them there. Layers the destination already has are read from the source and
+/// verified instead: a caller that did not read them itself (a memoised walk replays layers
+/// without reading them) still learns of a blob that no longer matches its digest. Only OCI
+/// layouts and registries keep blobs apart from manifests; other destinations are left alone.
+/// Returns the number of layers written. Setting `stop` makes it give up soon after, mid-blob
+/// (a partial blob is never kept).
 pub fn put_layers(
     image: &Image,
     destination: &Destination,
@@ -202,7 +205,7 @@ pub fn put_layers(
         preserve_setuid: options.preserve_setuid,
         registry: options.registry.clone(),
     };
-    put_missing(image, sink.as_mut(), &layers, &mut report, &options)?;
+    put_missing(image, sink.as_mut(), &layers, &mut report, &options, true)?;
     Ok(report.blobs_copied)
 }
 
@@ -231,13 +234,15 @@ impl Progress for Stoppable<'_> {
     }
 }
 
-/// Puts each of `descriptors` (once) that `sink` lacks, counting in `report`.
+/// Puts each of `descriptors` (once) that `sink` lacks, counting in `report`; with
+/// `verify_present`, reads and verifies from the source the ones it has.
 fn put_missing(
     image: &Image,
     sink: &mut dyn BlobSink,
     descriptors: &[oci_spec::image::Descriptor],
     report: &mut CopyReport,
     options: &CopyOptions<'_>,
+    verify_present: bool,
 ) -> Result<(), ImageError> {
     let mut seen = std::collections::HashSet::new();
     for descriptor in descriptors {
@@ -246,6 +251,14 @@ fn put_missing(
             continue;
         }
         if sink.has_blob(descriptor)? {
+            if verify_present {
+                let mut verified = ProgressReader {
+                    inner: image.open_blob(descriptor)?,
+                    progress: options.progress,
+                };
+                std::io::copy(&mut verified, &mut std::io::sink())
+                    .map_err(|e| ImageError::from_stream(format!("blob {digest}"), e))?;
+            }
             options.progress.blob_skipped(&digest, descriptor.size());
             report.blobs_skipped += 1;
             continue;
@@ -300,7 +313,14 @@ fn copy_blobs(
             }
         }
     }
-    put_missing(image, sink.as_mut(), &descriptors, &mut report, options)?;
+    put_missing(
+        image,
+        sink.as_mut(),
+        &descriptors,
+        &mut report,
+        options,
+        false,
+    )?;
     let written = sink.put_manifest(&manifest.bytes, &manifest.media_type, tag)?;
     if written != manifest.digest {
         return Err(ImageError::DigestMismatch {

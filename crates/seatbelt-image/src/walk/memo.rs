@@ -25,7 +25,7 @@ use seatbelt_types::{Algorithm, Digest, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::layer_reader::MAX_WARNINGS_PER_LAYER;
-use super::path::normalise_into;
+use super::path::{classify, normalise_into, Name};
 use super::EntryKind;
 use crate::limits::MAX_PATH_BYTES;
 
@@ -40,6 +40,10 @@ pub trait MemoStore: Send + Sync {
     fn load(&self, name: &str) -> Option<Vec<u8>>;
     /// Saves `bytes` under `name`, replacing what was there.
     fn save(&self, name: &str, bytes: &[u8]);
+    /// Whether saving keeps anything (if not, the walk records nothing).
+    fn keeps(&self) -> bool {
+        true
+    }
 }
 
 /// How a walk remembers layers for one visitor.
@@ -64,12 +68,13 @@ const MAX_WARNING_BYTES: usize = 8 * 1024;
 const MAGIC: &[u8] = b"seatbelt layer memo\n";
 /// Bumped whenever [`MemoFile`] or what the walk records changes. Public for the fuzz target.
 #[doc(hidden)]
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// One recorded step of a layer, in stream order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(crate) enum LoggedStep {
-    /// A warning the reader gave (an entry skipped, content not read).
+    /// A warning the reader gave (an entry skipped, content not read), without the layer's
+    /// name: a replay names the layer of the image it walks.
     Warning(String),
     /// A whiteout of the path.
     Whiteout(String),
@@ -94,9 +99,9 @@ pub(crate) struct LoggedEntry {
     pub(crate) complete: bool,
 }
 
-/// A whole layer's memo.
+/// What a memo file says about itself, before its steps.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub(crate) struct MemoFile {
+pub(crate) struct MemoHeader {
     pub(crate) format: u32,
     pub(crate) key: String,
     pub(crate) layer: String,
@@ -106,6 +111,13 @@ pub(crate) struct MemoFile {
     pub(crate) bytes: u64,
     /// Warnings beyond the per-layer maximum, only counted.
     pub(crate) dropped_warnings: u64,
+}
+
+/// A whole layer's memo. On disk: the magic line, the header, then each step (postcard, one
+/// after another, so they are decoded and charged one at a time), then the checksum.
+#[derive(Debug, PartialEq)]
+pub(crate) struct MemoFile {
+    pub(crate) header: MemoHeader,
     pub(crate) steps: Vec<LoggedStep>,
 }
 
@@ -114,6 +126,9 @@ pub(crate) fn name(key: &str, layer: &Digest, content_limit: u64) -> String {
     let mut hasher = Hasher::new(Algorithm::Sha256);
     for part in [
         &FORMAT.to_le_bytes()[..],
+        // What the walk records may change between releases without anyone bumping FORMAT.
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        &[0],
         key.as_bytes(),
         &[0],
         layer.to_string().as_bytes(),
@@ -139,17 +154,7 @@ impl Recorder {
         if self.overflowed {
             return;
         }
-        let size = match &step {
-            LoggedStep::Warning(s) | LoggedStep::Whiteout(s) | LoggedStep::Opaque(s) => s.len(),
-            LoggedStep::Entry(e) => {
-                e.path.len()
-                    + e.link_target.as_ref().map_or(0, String::len)
-                    + e.summary.as_ref().map_or(0, Vec::len)
-                    + 128
-            }
-        };
-        // What the step costs in memory, roughly: its heap bytes and the enum itself.
-        self.bytes += size as u64 + 32;
+        self.bytes += cost(&step);
         if self.bytes > MAX_MEMO_BYTES {
             self.overflowed = true;
             self.steps = Vec::new();
@@ -170,21 +175,48 @@ impl Recorder {
             return None;
         }
         encode(&MemoFile {
-            format: FORMAT,
-            key: key.to_string(),
-            layer: layer.to_string(),
-            content_limit,
-            entries,
-            bytes,
-            dropped_warnings,
+            header: MemoHeader {
+                format: FORMAT,
+                key: key.to_string(),
+                layer: layer.to_string(),
+                content_limit,
+                entries,
+                bytes,
+                dropped_warnings,
+            },
             steps: self.steps,
         })
     }
 }
 
+/// What a step costs in memory, roughly: its heap bytes and the enum itself. Recording and
+/// decoding both stop once the steps cost [`MAX_MEMO_BYTES`].
+fn cost(step: &LoggedStep) -> u64 {
+    let heap = match step {
+        LoggedStep::Warning(s) | LoggedStep::Whiteout(s) | LoggedStep::Opaque(s) => s.len(),
+        LoggedStep::Entry(e) => {
+            e.path.len()
+                + e.link_target.as_ref().map_or(0, String::len)
+                + e.summary.as_ref().map_or(0, Vec::len)
+                + 128
+        }
+    };
+    heap as u64 + 32
+}
+
 fn encode(file: &MemoFile) -> Option<Vec<u8>> {
-    let out = seal(&postcard::to_allocvec(file).ok()?);
+    let mut body = postcard::to_allocvec(&file.header).ok()?;
+    for step in &file.steps {
+        body = postcard::to_extend(step, body).ok()?;
+    }
+    let out = seal(&body);
     (out.len() as u64 <= MAX_MEMO_BYTES).then_some(out)
+}
+
+/// Whether `bytes` begin like a memo file (how the cache commands tell memos from anything
+/// else someone keeps in the directory).
+pub(crate) fn looks_like_memo(start: &[u8]) -> bool {
+    start.starts_with(MAGIC)
 }
 
 /// Wraps an encoded memo body as a memo file: the magic line, the body and the checksum. For
@@ -206,15 +238,14 @@ fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Reads a memo, or `None` if it is not exactly the memo of `layer` for `key` under
-/// `content_limit`, intact and well-formed; `max_entries` bounds its steps like the walk bounds
-/// a layer's entries.
+/// Reads a memo, or `None` if it is not exactly the memo of `layer` for `key` under `limits`,
+/// intact and well-formed. Steps are decoded one at a time and charged like a recording, so a
+/// crafted memo never takes more memory than [`MAX_MEMO_BYTES`] of steps.
 pub(crate) fn decode(
     bytes: &[u8],
     key: &str,
     layer: &Digest,
-    content_limit: u64,
-    max_entries: u64,
+    limits: &crate::Limits,
 ) -> Option<MemoFile> {
     if bytes.len() as u64 > MAX_MEMO_BYTES {
         return None;
@@ -225,34 +256,48 @@ pub(crate) fn decode(
     if hex_bytes(Digest::sha256_of(body).hex())?.as_slice() != sum {
         return None;
     }
-    let (file, rest): (MemoFile, _) = postcard::take_from_bytes(payload).ok()?;
-    let warnings = file
-        .steps
-        .iter()
-        .filter(|s| matches!(s, LoggedStep::Warning(_)))
-        .count();
-    let matches = rest.is_empty()
-        && file.format == FORMAT
-        && file.key == key
-        && file.layer == layer.to_string()
-        && file.content_limit == content_limit
-        && file.entries <= max_entries
-        && warnings <= MAX_WARNINGS_PER_LAYER
-        && (file.steps.len() - warnings) as u64 <= max_entries
-        && file.steps.iter().all(|s| well_formed(s, content_limit));
-    matches.then_some(file)
+    let content_limit = limits.max_file_bytes_in_memory;
+    let max_entries = limits.max_entries_per_layer;
+    let (header, mut rest): (MemoHeader, _) = postcard::take_from_bytes(payload).ok()?;
+    let header_ok = header.format == FORMAT
+        && header.key == key
+        && header.layer == layer.to_string()
+        && header.content_limit == content_limit
+        && header.entries <= max_entries
+        && header.bytes <= limits.max_decompressed_bytes
+        && header.dropped_warnings <= max_entries;
+    if !header_ok {
+        return None;
+    }
+    let (mut steps, mut spent, mut warnings) = (Vec::new(), 0u64, 0usize);
+    while !rest.is_empty() {
+        let (step, after): (LoggedStep, _) = postcard::take_from_bytes(rest).ok()?;
+        rest = after;
+        spent += cost(&step);
+        if matches!(step, LoggedStep::Warning(_)) {
+            warnings += 1;
+        }
+        let within = spent <= MAX_MEMO_BYTES
+            && warnings <= MAX_WARNINGS_PER_LAYER
+            && (steps.len() + 1 - warnings) as u64 <= max_entries;
+        if !within || !well_formed(&step, content_limit) {
+            return None;
+        }
+        steps.push(step);
+    }
+    Some(MemoFile { header, steps })
 }
 
 /// Whether `step` is something the layer reader could have produced.
 fn well_formed(step: &LoggedStep, content_limit: u64) -> bool {
     match step {
         LoggedStep::Warning(text) => text.len() <= MAX_WARNING_BYTES,
-        LoggedStep::Whiteout(path) => normal(path) && !path.is_empty(),
-        LoggedStep::Opaque(path) => normal(path),
+        LoggedStep::Whiteout(path) => plain(path),
+        LoggedStep::Opaque(path) => path.is_empty() || plain(path),
         LoggedStep::Entry(e) => {
             let target_ok = match (e.kind, &e.link_target) {
                 (EntryKind::Symlink, Some(t)) => t.len() <= MAX_PATH_BYTES && !t.contains('\0'),
-                (EntryKind::Hardlink, Some(t)) => normal(t) && !t.is_empty(),
+                (EntryKind::Hardlink, Some(t)) => plain(t),
                 (EntryKind::Symlink | EntryKind::Hardlink, None) => false,
                 (_, target) => target.is_none(),
             };
@@ -260,15 +305,19 @@ fn well_formed(step: &LoggedStep, content_limit: u64) -> bool {
                 matches!(e.kind, EntryKind::File | EntryKind::Hardlink)
                     && s.len() as u64 <= content_limit.saturating_mul(4).saturating_add(64 * 1024)
             });
-            normal(&e.path) && !e.path.is_empty() && target_ok && summary_ok
+            plain(&e.path) && e.mode <= 0o7777 && target_ok && summary_ok
         }
     }
 }
 
-/// Whether `path` is already in the walk's normal form (and so cannot climb out of the root).
-fn normal(path: &str) -> bool {
+/// Whether `path` is what the reader presents: not the root, already in the walk's normal form
+/// (so it cannot climb out of the root), and no whiteout or AUFS name.
+fn plain(path: &str) -> bool {
     let mut out = String::with_capacity(path.len());
-    normalise_into(path, &mut out).is_ok() && out == path
+    if normalise_into(path, &mut out) != Ok(true) || out != path {
+        return false;
+    }
+    classify(&mut out) == Ok(Name::Plain)
 }
 
 /// Memos as files in one directory, created private to the user, the least recently used
@@ -301,9 +350,10 @@ impl DirMemoStore {
     }
 
     /// `$SEATBELT_CACHE_DIR/layers`, else `$XDG_CACHE_HOME/seatbelt/layers`, else
-    /// `~/.cache/seatbelt/layers`.
-    pub fn default_dir() -> PathBuf {
-        seatbelt_types::cache_dir().join("layers")
+    /// `~/.cache/seatbelt/layers`; `None` without any of those variables (never a shared temp
+    /// directory, where another user could have made the directory first).
+    pub fn default_dir() -> Option<PathBuf> {
+        seatbelt_types::user_cache_dir().map(|d| d.join("layers"))
     }
 
     /// The directory.
@@ -317,15 +367,21 @@ impl DirMemoStore {
         Ok((memos.len(), memos.iter().map(|m| m.size).sum()))
     }
 
-    /// Removes every memo (and temp file a crashed save left) — nothing else, whatever else
-    /// the directory holds; returns how many memos and bytes went.
+    /// Removes every memo (and memo temp file a crashed save left) — files named and begun
+    /// like memos only, whatever else the directory holds; returns how many memos and bytes
+    /// went. Refuses a directory others can write.
     pub fn clear(&self) -> std::io::Result<(usize, u64)> {
-        let memos = self.memos()?;
-        for memo in &memos {
-            std::fs::remove_file(&memo.path)?;
+        if self.dir.exists() && !self.dir_is_private() {
+            return Err(std::io::Error::other(
+                "it is not a directory only this user can write; remove it by hand",
+            ));
         }
-        for temp in self.files(|name| name.starts_with(".tmp"))? {
-            std::fs::remove_file(&temp.path)?;
+        let memos = self.memos()?;
+        for memo in memos
+            .iter()
+            .chain(&self.files(|name| name.starts_with(".tmp"))?)
+        {
+            remove_if_there(&memo.path)?;
         }
         Ok((memos.len(), memos.iter().map(|m| m.size).sum()))
     }
@@ -354,7 +410,7 @@ impl DirMemoStore {
             if memo.path.file_name().is_some_and(|n| n == keep) {
                 continue;
             }
-            std::fs::remove_file(&memo.path)?;
+            remove_if_there(&memo.path)?;
             total = total.saturating_sub(memo.size);
         }
         Ok(())
@@ -364,7 +420,8 @@ impl DirMemoStore {
         self.files(|name| name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()))
     }
 
-    /// The regular files of the directory whose names `wanted` accepts (none when it is absent).
+    /// The regular files of the directory whose names `wanted` accepts and that begin like a
+    /// memo (none when it is absent; files another process removes meanwhile are skipped).
     fn files(&self, wanted: impl Fn(&str) -> bool) -> std::io::Result<Vec<StoredMemo>> {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(entries) => entries,
@@ -374,8 +431,15 @@ impl DirMemoStore {
         let mut out = Vec::new();
         for entry in entries {
             let entry = entry?;
-            let meta = entry.metadata()?;
-            if !meta.is_file() || !wanted(&entry.file_name().to_string_lossy()) {
+            if !wanted(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let meta = match entry.metadata() {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            if !meta.is_file() || !begins_like_memo(&entry.path()) {
                 continue;
             }
             out.push(StoredMemo {
@@ -393,6 +457,20 @@ impl DirMemoStore {
             .recursive(true)
             .mode(0o700)
             .create(&self.dir)
+    }
+}
+
+fn begins_like_memo(path: &Path) -> bool {
+    let mut start = [0u8; MAGIC.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| looks_like_memo(&start))
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 
@@ -414,10 +492,14 @@ impl MemoStore for DirMemoStore {
     fn load(&self, name: &str) -> Option<Vec<u8>> {
         let path = self.dir.join(name);
         let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !self.dir_is_private() || !meta.is_file() || !private(&meta) {
+        if !self.dir_is_private() || !meta.is_file() {
             return None;
         }
         let file = std::fs::File::open(path).ok()?;
+        // Checked again on what was opened, in case the path changed in between.
+        if !file.metadata().is_ok_and(|m| m.is_file() && private(&m)) {
+            return None;
+        }
         // A use, for the least-recently-used eviction.
         let _ = file.set_modified(std::time::SystemTime::now());
         let mut bytes = Vec::new();
@@ -456,6 +538,10 @@ impl MemoStore for NoMemoStore {
     }
 
     fn save(&self, _name: &str, _bytes: &[u8]) {}
+
+    fn keeps(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

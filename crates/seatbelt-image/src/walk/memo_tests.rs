@@ -26,15 +26,32 @@ fn entry(path: &str, kind: EntryKind, target: Option<&str>, summary: Option<&[u8
 
 fn file(steps: Vec<LoggedStep>) -> MemoFile {
     MemoFile {
-        format: FORMAT,
-        key: "k".to_string(),
-        layer: layer().to_string(),
-        content_limit: LIMIT,
-        entries: steps.len() as u64,
-        bytes: 1536,
-        dropped_warnings: 0,
+        header: MemoHeader {
+            format: FORMAT,
+            key: "k".to_string(),
+            layer: layer().to_string(),
+            content_limit: LIMIT,
+            entries: steps.len() as u64,
+            bytes: 1536,
+            dropped_warnings: 0,
+        },
         steps,
     }
+}
+
+fn limits(max_entries: u64) -> crate::Limits {
+    crate::Limits {
+        max_file_bytes_in_memory: LIMIT,
+        max_entries_per_layer: max_entries,
+        max_decompressed_bytes: 1 << 30,
+        ..crate::Limits::default()
+    }
+}
+
+fn dec(bytes: &[u8], key: &str, layer: &Digest, limit: u64, max_entries: u64) -> Option<MemoFile> {
+    let mut l = limits(max_entries);
+    l.max_file_bytes_in_memory = limit;
+    decode(bytes, key, layer, &l)
 }
 
 fn good_steps() -> Vec<LoggedStep> {
@@ -56,7 +73,7 @@ fn good_steps() -> Vec<LoggedStep> {
 
 fn decodes(f: &MemoFile) -> bool {
     let bytes = encode(f).unwrap();
-    decode(&bytes, "k", &layer(), LIMIT, 1000).is_some_and(|d| &d == f)
+    dec(&bytes, "k", &layer(), LIMIT, 1000).is_some_and(|d| &d == f)
 }
 
 #[test]
@@ -68,16 +85,22 @@ fn a_memo_round_trips() {
 #[test]
 fn a_memo_for_anything_else_is_refused() {
     let bytes = encode(&file(good_steps())).unwrap();
-    assert!(decode(&bytes, "other key", &layer(), LIMIT, 1000).is_none());
-    assert!(decode(&bytes, "k", &Digest::sha256_of(b"another"), LIMIT, 1000).is_none());
-    assert!(decode(&bytes, "k", &layer(), LIMIT + 1, 1000).is_none());
+    assert!(dec(&bytes, "other key", &layer(), LIMIT, 1000).is_none());
+    assert!(dec(&bytes, "k", &Digest::sha256_of(b"another"), LIMIT, 1000).is_none());
+    assert!(dec(&bytes, "k", &layer(), LIMIT + 1, 1000).is_none());
     assert!(
-        decode(&bytes, "k", &layer(), LIMIT, 3).is_none(),
+        dec(&bytes, "k", &layer(), LIMIT, 3).is_none(),
         "more steps than entries allowed"
     );
     let mut old = file(good_steps());
-    old.format = FORMAT + 1;
+    old.header.format = FORMAT + 1;
     assert!(!decodes(&old));
+    let mut huge = file(good_steps());
+    huge.header.bytes = u64::MAX;
+    assert!(!decodes(&huge), "more bytes than the walk would inflate");
+    let mut entries = file(good_steps());
+    entries.header.entries = 1001;
+    assert!(!decodes(&entries));
 }
 
 #[test]
@@ -92,7 +115,7 @@ fn damaged_bytes_are_refused() {
         bytes.len() - 1,
     ] {
         assert!(
-            decode(&bytes[..cut], "k", &layer(), LIMIT, 1000).is_none(),
+            dec(&bytes[..cut], "k", &layer(), LIMIT, 1000).is_none(),
             "cut at {cut}"
         );
     }
@@ -100,15 +123,17 @@ fn damaged_bytes_are_refused() {
         let mut flipped = bytes.clone();
         flipped[i] ^= 1;
         assert!(
-            decode(&flipped, "k", &layer(), LIMIT, 1000).is_none(),
+            dec(&flipped, "k", &layer(), LIMIT, 1000).is_none(),
             "byte {i}"
         );
     }
-    // A valid checksum over a body with bytes after the memo.
-    let mut body = postcard::to_allocvec(&file(good_steps())).unwrap();
-    body.push(0);
-    assert!(decode(&seal(&body), "k", &layer(), LIMIT, 1000).is_none());
-    assert!(decode(&seal(b"\xff\xff\xff\xff\xff"), "k", &layer(), LIMIT, 1000).is_none());
+    // A valid checksum over a body with a partial step after the memo.
+    let mut body = encode(&file(good_steps())).unwrap();
+    body.truncate(body.len() - 32);
+    let mut body = body.split_off(MAGIC.len());
+    body.push(3);
+    assert!(dec(&seal(&body), "k", &layer(), LIMIT, 1000).is_none());
+    assert!(dec(&seal(b"\xff\xff\xff\xff\xff"), "k", &layer(), LIMIT, 1000).is_none());
 }
 
 #[test]
@@ -176,6 +201,29 @@ fn steps_the_layer_reader_could_not_have_produced_are_refused() {
             "long warning",
             LoggedStep::Warning("w".repeat(MAX_WARNING_BYTES + 1)),
         ),
+        (
+            "a whiteout file as an entry",
+            entry("etc/.wh.passwd", EntryKind::File, None, None),
+        ),
+        (
+            "an opaque marker as an entry",
+            entry("etc/.wh..wh..opq", EntryKind::File, None, None),
+        ),
+        (
+            "AUFS bookkeeping",
+            entry(".wh..wh.plnk/1.2", EntryKind::File, None, None),
+        ),
+        (
+            "hardlink to a whiteout",
+            entry("x", EntryKind::Hardlink, Some(".wh.y"), None),
+        ),
+        ("mode bits beyond 07777", {
+            let LoggedStep::Entry(mut e) = entry("etc/x", EntryKind::File, None, None) else {
+                unreachable!()
+            };
+            e.mode = 0o170_644;
+            LoggedStep::Entry(e)
+        }),
     ];
     for (what, step) in bad {
         let mut steps = good_steps();
@@ -192,11 +240,40 @@ fn steps_the_layer_reader_could_not_have_produced_are_refused() {
 }
 
 #[test]
+fn decoding_stops_once_the_steps_would_cost_more_than_a_recording_may_hold() {
+    // Tiny encoded steps that each cost over a hundred bytes decoded: a memo within the file
+    // limit must not decode into ten times that.
+    let step = LoggedStep::Entry(LoggedEntry {
+        path: "a".into(),
+        kind: EntryKind::Directory,
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size: 0,
+        mtime: 0,
+        link_target: None,
+        summary: None,
+        complete: false,
+    });
+    let per_step = cost(&step);
+    let n = usize::try_from(MAX_MEMO_BYTES / per_step + 2).unwrap();
+    let mut f = file(Vec::new());
+    f.header.entries = n as u64;
+    f.steps = vec![step; n];
+    let bytes = encode(&f).unwrap();
+    assert!(
+        (bytes.len() as u64) < MAX_MEMO_BYTES / 4,
+        "the file itself is small"
+    );
+    assert!(decode(&bytes, "k", &layer(), &limits(u64::MAX)).is_none());
+}
+
+#[test]
 fn a_layer_too_large_to_remember_records_nothing() {
     let mut recorder = Recorder::default();
     recorder.push(entry("etc/passwd", EntryKind::File, None, Some(b"facts")));
     let small = recorder.finish("k", &layer(), LIMIT, (1, 10, 0)).unwrap();
-    assert!(decode(&small, "k", &layer(), LIMIT, 10).is_some());
+    assert!(dec(&small, "k", &layer(), LIMIT, 10).is_some());
 
     let mut recorder = Recorder::default();
     let big = vec![0u8; 1024 * 1024];

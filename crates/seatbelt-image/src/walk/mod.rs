@@ -6,7 +6,7 @@
 //! wants their content; only those are read into memory (bounded by
 //! [`crate::limits::MAX_FILE_BYTES_IN_MEMORY`]). Consumers that ask for history (secret scanning)
 //! also get every shadowed and deleted version, with the layer it came from. Nothing is written
-//! to disk. Layers decompress in parallel while the pass proceeds in order.
+//! to disk, except the layer memos of a memoised walk. Layers decompress in parallel while the pass proceeds in order.
 //!
 //! Decisions a consumer may rely on:
 //! - A lower version hidden by a whiteout of its path or of an ancestor, by an opaque ancestor, or
@@ -31,6 +31,12 @@
 //!   malformed tar ends the walk with its [`ImageError`], even when no visitor wanted anything.
 //! - Memory: at most one in-memory file limit of content for the layer being delivered plus
 //!   16 MiB for layers waiting behind it, bounded queues, and about 100 bytes per distinct path.
+//!   A memoised walk ([`walk_memoised`]) also holds, per worker, one layer's memo being
+//!   recorded or replayed, at most [`memo::MAX_MEMO_BYTES`] of decoded steps each.
+//! - A layer replayed from its memo is not read again: the memo was recorded from bytes that
+//!   matched the layer's digest. Whoever then writes the image moves or verifies its blobs
+//!   (`copy` hashes every blob it writes; `copy::put_layers` verifies those the destination
+//!   already has).
 
 mod layer_reader;
 pub mod memo;

@@ -319,6 +319,18 @@ impl<'s, 'a> LayerPass<'s, 'a> {
         }
     }
 
+    /// How warnings name this layer (as [`LayerReader::what`] does for a blob layer).
+    fn what(&self) -> String {
+        let digest = self
+            .layer_digest
+            .as_ref()
+            .map_or_else(String::new, Digest::to_string);
+        format!(
+            "layer {} ({digest}) of {}",
+            self.layer_index, self.shared.image.reference
+        )
+    }
+
     fn send(&self, msg: Msg) -> Result<(), ImageError> {
         self.tx.send(msg).map_err(|_| abandoned())
     }
@@ -419,21 +431,26 @@ impl<'s, 'a> LayerPass<'s, 'a> {
 fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, ImageError> {
     let mut pass = LayerPass::new(shared, pos, tx);
     let content_limit = shared.content_limit;
+    // Layers without a digest (a `dir:` root) are never remembered, but still summarised.
+    let summarise = shared.memo.map(|m| &m.summarise);
     let memo = shared
         .memo
         .zip(pass.layer_digest.clone())
         .map(|(memo, digest)| (memo, memo::name(&memo.key, &digest, content_limit), digest));
     if let Some((memo, name, digest)) = &memo {
-        let max_entries = shared.image.limits.max_entries_per_layer;
+        let limits = &shared.image.limits;
         let file = memo
             .store
             .load(name)
-            .and_then(|bytes| memo::decode(&bytes, &memo.key, digest, content_limit, max_entries));
+            .and_then(|bytes| memo::decode(&bytes, &memo.key, digest, limits));
         if let Some(file) = file {
             return replay(pass, file);
         }
     }
-    let mut recorder = memo.as_ref().map(|_| Recorder::default());
+    let mut recorder = memo
+        .as_ref()
+        .filter(|(memo, ..)| memo.store.keeps())
+        .map(|_| Recorder::default());
     let recording = recorder.is_some();
     let mut log = |step: LoggedStep| {
         if let Some(r) = recorder.as_mut() {
@@ -454,9 +471,8 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
         };
         let kind = match step {
             Step::Skipped(why) => {
-                let text = format!("{}: {why}", reader.what());
-                if pass.warn(text.clone())? {
-                    log(LoggedStep::Warning(text));
+                if pass.warn(format!("{}: {why}", reader.what()))? {
+                    log(LoggedStep::Warning(why));
                 }
                 continue;
             }
@@ -487,13 +503,9 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
         if most == Interest::Content {
             match kind {
                 EntryKind::File if cur.sparse => {
-                    let text = format!(
-                        "{}: content of `{}` not read: it is a sparse file",
-                        reader.what(),
-                        cur.path
-                    );
-                    if pass.warn(text.clone())? {
-                        log(LoggedStep::Warning(text));
+                    let why = format!("content of `{}` not read: it is a sparse file", cur.path);
+                    if pass.warn(format!("{}: {why}", reader.what()))? {
+                        log(LoggedStep::Warning(why));
                     }
                 }
                 EntryKind::File => {
@@ -514,8 +526,8 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                             complete = buf.len() as u64 == size;
                             let cur = reader.current();
                             // A memoised walk hands visitors the summary, read or replayed.
-                            if let Some((memo, ..)) = &memo {
-                                buf = (memo.summarise)(&cur.path, cur.mode, &buf, complete);
+                            if let Some(summarise) = summarise {
+                                buf = summarise(&cur.path, cur.mode, &buf, complete);
                             }
                             let buf = Arc::new(buf);
                             let len = buf.len() as u64;
@@ -532,9 +544,8 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
                             if let Some(p) = pool {
                                 shared.budget.release(p, n);
                             }
-                            let text = format!("{}: {e}", reader.what());
-                            if pass.warn(text.clone())? {
-                                log(LoggedStep::Warning(text));
+                            if pass.warn(format!("{}: {e}", reader.what()))? {
+                                log(LoggedStep::Warning(e.to_string()));
                             }
                         }
                         Err(e) => return Err(prefer_stream_error(reader, e)),
@@ -595,8 +606,8 @@ fn replay(mut pass: LayerPass<'_, '_>, file: MemoFile) -> Result<Msg, ImageError
             return Err(abandoned());
         }
         match step {
-            LoggedStep::Warning(text) => {
-                pass.warn(text)?;
+            LoggedStep::Warning(why) => {
+                pass.warn(format!("{}: {why}", pass.what()))?;
             }
             LoggedStep::Whiteout(path) => pass.whiteout(&path),
             LoggedStep::Opaque(path) => pass.opaque(&path),
@@ -633,8 +644,8 @@ fn replay(mut pass: LayerPass<'_, '_>, file: MemoFile) -> Result<Msg, ImageError
             }
         }
     }
-    pass.dropped_warnings += file.dropped_warnings;
-    Ok(pass.done(file.entries, file.bytes, true))
+    pass.dropped_warnings += file.header.dropped_warnings;
+    Ok(pass.done(file.header.entries, file.header.bytes, true))
 }
 
 fn deliver(
@@ -686,8 +697,8 @@ fn deliver(
                             shared.image.reference
                         ));
                     }
-                    report.entries += entries;
-                    report.bytes += bytes;
+                    report.entries = report.entries.saturating_add(entries);
+                    report.bytes = report.bytes.saturating_add(bytes);
                     if pos + 1 < n {
                         upper.merge(layer_index, &coverage);
                     }

@@ -10,7 +10,7 @@ use crate::Outcome;
 pub(crate) fn run(command: &CacheCommand) -> miette::Result<Outcome> {
     match command {
         CacheCommand::Info(args) => {
-            let store = store(args);
+            let store = store(args)?;
             let (memos, bytes) = store.usage().into_diagnostic().wrap_err_with(|| {
                 format!("cannot read the layer cache {}", store.dir().display())
             })?;
@@ -21,7 +21,7 @@ pub(crate) fn run(command: &CacheCommand) -> miette::Result<Outcome> {
             );
         }
         CacheCommand::Clean(args) => {
-            let store = store(args);
+            let store = store(args)?;
             let (memos, bytes) = store.clear().into_diagnostic().wrap_err_with(|| {
                 format!("cannot empty the layer cache {}", store.dir().display())
             })?;
@@ -35,12 +35,13 @@ pub(crate) fn run(command: &CacheCommand) -> miette::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn store(args: &CacheArgs) -> DirMemoStore {
-    DirMemoStore::new(
-        args.cache_dir
-            .clone()
-            .unwrap_or_else(DirMemoStore::default_dir),
-    )
+fn store(args: &CacheArgs) -> miette::Result<DirMemoStore> {
+    match args.cache_dir.clone().or_else(DirMemoStore::default_dir) {
+        Some(dir) => Ok(DirMemoStore::new(dir)),
+        None => miette::bail!(
+            "no layer cache: neither SEATBELT_CACHE_DIR, XDG_CACHE_HOME nor HOME is set; pass --cache-dir DIR"
+        ),
+    }
 }
 
 fn megabytes(bytes: u64) -> String {

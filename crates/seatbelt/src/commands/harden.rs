@@ -38,50 +38,58 @@ pub(crate) fn run(args: &HardenArgs, quiet: bool) -> miette::Result<Outcome> {
             .healthcheck
             .as_deref()
             .map(|h| h.split_whitespace().map(str::to_string).collect()),
-        layer_cache: (!args.no_cache).then(|| {
+        layer_cache: if args.no_cache {
+            None
+        } else {
             args.cache_dir
                 .clone()
-                .unwrap_or_else(seatbelt_image::walk::memo::DirMemoStore::default_dir)
-        }),
+                .or_else(seatbelt_image::walk::memo::DirMemoStore::default_dir)
+        },
     };
+    seatbelt_harden::preflight(&image, &options)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot harden {}", image.reference))?;
     // The original layers go to the destination while the rewrite is worked out (they are
     // reused unchanged); the copy below then adds only the new layer, config and manifest.
-    let new_layout = match &destination {
-        Destination::OciDir { path, .. } => (!path.exists()).then(|| path.clone()),
+    let fresh_layout = match &destination {
+        Destination::OciDir { path, .. } => FreshLayout::of(path),
         _ => None,
     };
     let stop = AtomicBool::new(false);
-    let hardened = std::thread::scope(|scope| {
-        scope.spawn(|| {
+    let (hardened, early) = std::thread::scope(|scope| {
+        let early = scope.spawn(|| {
             let early = CopyOptions {
                 progress: &NoProgress,
                 preserve_setuid: false,
                 registry: open_options.registry.clone(),
             };
-            // A failure here is met again, and reported, by the copy below.
-            if let Err(e) = put_layers(&image, &destination, &early, &stop) {
-                tracing::debug!("early layer copy to {destination}: {e}");
-            }
+            put_layers(&image, &destination, &early, &stop)
         });
+        // A refusal (or a panic) should not wait for the layers to finish uploading.
+        let mut guard = StopUnlessDone(&stop, false);
         let hardened = harden(&image, &options);
-        // A refusal should not wait for the layers to finish uploading.
-        if hardened.is_err() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        hardened
+        guard.1 = hardened.is_ok();
+        drop(guard);
+        (hardened, early.join())
     });
     let hardened = match hardened {
         Ok(hardened) => hardened,
         Err(e) => {
-            // Leave no half-made layout behind where there was none.
-            if let Some(path) = new_layout {
-                let _ = std::fs::remove_dir_all(path);
+            if let Some(fresh) = fresh_layout {
+                fresh.undo();
             }
             return Err(e)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("cannot harden {}", image.reference));
         }
     };
+    // The early copy verified the layers the destination already had, which nothing after it
+    // reads again (a panic there leaves the copy below to do the work).
+    if let Ok(Err(e)) = early {
+        return Err(e)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write the hardened image to {destination}"));
+    }
     let copied = copy(
         &hardened.image,
         &destination,
@@ -263,4 +271,46 @@ fn provenance(
     });
     seatbelt_sign::provenance::Provenance::seatbelt("harden", parameters, inputs, clock)
         .to_predicate()
+}
+
+/// Sets the flag when dropped unless marked done: a failed or panicking harden stops the early
+/// layer copy.
+struct StopUnlessDone<'a>(&'a AtomicBool, bool);
+
+impl Drop for StopUnlessDone<'_> {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// An `oci-dir:` destination that was absent or empty before harden wrote to it, so a refusal
+/// can leave it as it was.
+struct FreshLayout {
+    path: std::path::PathBuf,
+    existed: bool,
+}
+
+impl FreshLayout {
+    fn of(path: &std::path::Path) -> Option<FreshLayout> {
+        match std::fs::read_dir(path) {
+            Ok(mut entries) => entries.next().is_none().then(|| FreshLayout {
+                path: path.to_path_buf(),
+                existed: true,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(FreshLayout {
+                path: path.to_path_buf(),
+                existed: false,
+            }),
+            Err(_) => None,
+        }
+    }
+
+    fn undo(self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+        if self.existed {
+            let _ = std::fs::create_dir(&self.path);
+        }
+    }
 }
