@@ -25,6 +25,14 @@ reg_pid=""
 cleanup() { [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
+# rows "NAME SECONDS KIB"…: Markdown table rows, RSS in MiB
+rows() {
+  for r in "$@"; do
+    read -r name secs kib <<<"$r"
+    echo "| $name | $secs | $(awk "BEGIN{printf \"%.1f\", $kib/1024}") |"
+  done
+}
+
 # best_of NAME CMD…: runs CMD $runs times; prints "NAME best_seconds max_rss_kib"
 best_of() {
   local name=$1; shift
@@ -78,10 +86,7 @@ echo "image: $(echo $blobs | wc -w) layers, $compressed bytes compressed, $uncom
 echo
 echo "| measurement | wall time (s) | peak RSS (MiB) |"
 echo "| --- | --- | --- |"
-for r in "${results[@]}"; do
-  read -r name secs kib <<<"$r"
-  echo "| $name | $secs | $(awk "BEGIN{printf \"%.1f\", $kib/1024}") |"
-done
+rows "${results[@]}"
 
 # harden (issue #7): wall time of `seatbelt harden` of the Debian+python fixture against
 # `seatbelt copy` of it, both oci-dir -> fresh oci-dir (best of $runs): first with no layer cache
@@ -107,10 +112,7 @@ rm -rf "$work/ph"
 echo
 echo "| harden (python fixture, oci-dir -> oci-dir) | wall time (s) | peak RSS (MiB) |"
 echo "| --- | --- | --- |"
-for r in "${hr[@]}"; do
-  read -r name secs kib <<<"$r"
-  echo "| $name | $secs | $(awk "BEGIN{printf \"%.1f\", $kib/1024}") |"
-done
+rows "${hr[@]}"
 python3 - "$work/harden.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -417,6 +417,23 @@ impl<'s, 'a> LayerPass<'s, 'a> {
         }
     }
 
+    /// The entry a memo recorded, as this layer of this image presents it.
+    fn replayed(&self, e: LoggedEntry) -> Entry {
+        Entry {
+            path: e.path,
+            kind: e.kind,
+            mode: e.mode,
+            uid: e.uid,
+            gid: e.gid,
+            size: e.size,
+            mtime: e.mtime,
+            link_target: e.link_target,
+            layer_index: self.layer_index,
+            layer_digest: self.layer_digest.clone(),
+            version: Version::Final,
+        }
+    }
+
     fn done(self, entries: u64, bytes: u64, replayed: bool) -> Msg {
         Msg::Done {
             coverage: self.coverage,
@@ -494,7 +511,9 @@ fn read_layer(shared: &Shared<'_>, pos: usize, tx: &Sender<Msg>) -> Result<Msg, 
         let cur = reader.current();
         let most = pass.interest(&cur.path, kind, cur.mode);
         if most == Interest::Skip {
-            log(logged(pass.entry(&cur.path, kind, cur), None, false));
+            if recording {
+                log(logged(pass.entry(&cur.path, kind, cur), None, false));
+            }
             continue;
         }
         let mut content = None;
@@ -611,13 +630,14 @@ fn replay(mut pass: LayerPass<'_, '_>, file: MemoFile) -> Result<Msg, ImageError
             }
             LoggedStep::Whiteout(path) => pass.whiteout(&path),
             LoggedStep::Opaque(path) => pass.opaque(&path),
-            LoggedStep::Entry(e) => {
+            LoggedStep::Entry(mut e) => {
                 let most = pass.interest(&e.path, e.kind, e.mode);
                 if most == Interest::Skip {
                     continue;
                 }
                 let content = e
                     .summary
+                    .take()
                     .filter(|_| most == Interest::Content)
                     .map(Arc::new);
                 let n = content.as_ref().map_or(0, |c| c.len() as u64);
@@ -626,20 +646,8 @@ fn replay(mut pass: LayerPass<'_, '_>, file: MemoFile) -> Result<Msg, ImageError
                 } else {
                     None
                 };
-                let entry = Entry {
-                    path: e.path,
-                    kind: e.kind,
-                    mode: e.mode,
-                    uid: e.uid,
-                    gid: e.gid,
-                    size: e.size,
-                    mtime: e.mtime,
-                    link_target: e.link_target,
-                    layer_index: pass.layer_index,
-                    layer_digest: pass.layer_digest.clone(),
-                    version: Version::Final,
-                };
                 let complete = e.complete && content.is_some();
+                let entry = pass.replayed(e);
                 pass.deliver(entry, content, complete, charge)?;
             }
         }
